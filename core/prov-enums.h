@@ -42,11 +42,7 @@ typedef enum {
  *
  * Since: 0.1
  */
-typedef enum {
-	PROV_BEHAVIOUR_MPP,
-	PROV_BEHAVIOUR_SPA,
-	PROV_BEHAVIOUR_LAST
-} ProvBehaviour;
+typedef enum { PROV_BEHAVIOUR_MPP, PROV_BEHAVIOUR_SPA, PROV_BEHAVIOUR_LAST } ProvBehaviour;
 
 PROV_API const gchar *
 prov_access_to_string(ProvAccess access);

@@ -1,0 +1,23 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The provisiond authors
+ */
+
+#pragma once
+
+/* the whole public API of libprov: `#include <prov.h>` with `pkg-config prov-1` */
+
+#include "prov-alias-map.h"
+#include "prov-condition.h"
+#include "prov-config.h"
+#include "prov-device.h"
+#include "prov-enums.h"
+#include "prov-error.h"
+#include "prov-limits.h"
+#include "prov-macro.h"
+#include "prov-param-def.h"
+#include "prov-params-transaction.h"
+#include "prov-params.h"
+#include "prov-profile.h"
+#include "prov-rule.h"
+#include "prov-xml.h"

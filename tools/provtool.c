@@ -1,0 +1,700 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The provisiond authors
+ */
+
+/*
+ * provtool: the offline profile tool. Everything here runs without a daemon
+ * or a network: expanding macros, resolving rules, checking and applying
+ * profiles against the parameter schema.
+ */
+
+#define G_LOG_DOMAIN "ProvTool"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "prov-config.h"
+#include "prov-device.h"
+#include "prov-error.h"
+#include "prov-macro.h"
+#include "prov-params-transaction.h"
+#include "prov-params.h"
+#include "prov-profile.h"
+#include "prov-rule.h"
+
+#define PROV_TOOL_STATE_FILE "state.json"
+
+/* what the command-line options of every command build up */
+typedef struct {
+	gchar *config_path;
+	gchar **set;
+	gchar **device;
+	gchar **schema_dirs;
+	gchar *alias_map;
+	gchar *state_dir;
+	gboolean redact;
+	gboolean all;
+	gboolean verbose;
+
+	ProvConfig *config;
+	ProvParams *params;
+	ProvMacro *macro;
+} ProvTool;
+
+static void
+prov_tool_clear(ProvTool *self)
+{
+	g_free(self->config_path);
+	g_strfreev(self->set);
+	g_strfreev(self->device);
+	g_strfreev(self->schema_dirs);
+	g_free(self->alias_map);
+	g_free(self->state_dir);
+	g_clear_object(&self->config);
+	g_clear_object(&self->params);
+	g_clear_object(&self->macro);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ProvTool, prov_tool_clear)
+
+static const GOptionEntry prov_tool_config_entries[] = {
+    {"config", 'c', 0, G_OPTION_ARG_FILENAME, NULL, N_("Read the daemon's config file FILE"),
+     N_("FILE")},
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, NULL, N_("Say more about what happens"), NULL},
+    {NULL},
+};
+
+static const GOptionEntry prov_tool_set_entries[] = {
+    {"set", 's', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+     N_("Give parameter NAME the value VALUE (repeatable)"), N_("NAME=VALUE")},
+    {"device", 'd', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+     N_("Set a device identity key: MAC, Serial, ProductName, ProductSeries, "
+	"SoftwareVersion, HardwareVersion, Manufacturer or IP (repeatable)"),
+     N_("KEY=VALUE")},
+    {NULL},
+};
+
+static const GOptionEntry prov_tool_profile_entries[] = {
+    {"schema-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL,
+     N_("Also read parameter definitions from DIR (repeatable)"), N_("DIR")},
+    {"alias-map", 0, 0, G_OPTION_ARG_STRING, NULL,
+     N_("Parse as a rule with --alias would, with this alias map"), N_("TEXT")},
+    {NULL},
+};
+
+/* GOptionEntry tables are const templates; each command binds them to its ProvTool */
+static GOptionGroup *
+prov_tool_bind_entries(ProvTool *self, const GOptionEntry *templates)
+{
+	GOptionGroup *group = g_option_group_new(NULL, NULL, NULL, NULL, NULL);
+	g_autoptr(GArray) entries = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
+
+	for (guint i = 0; templates[i].long_name != NULL; i++) {
+		GOptionEntry entry = templates[i];
+		const gchar *name = entry.long_name;
+
+		if (g_strcmp0(name, "config") == 0)
+			entry.arg_data = &self->config_path;
+		else if (g_strcmp0(name, "verbose") == 0)
+			entry.arg_data = &self->verbose;
+		else if (g_strcmp0(name, "set") == 0)
+			entry.arg_data = &self->set;
+		else if (g_strcmp0(name, "device") == 0)
+			entry.arg_data = &self->device;
+		else if (g_strcmp0(name, "schema-dir") == 0)
+			entry.arg_data = &self->schema_dirs;
+		else if (g_strcmp0(name, "alias-map") == 0)
+			entry.arg_data = &self->alias_map;
+		else if (g_strcmp0(name, "state-dir") == 0)
+			entry.arg_data = &self->state_dir;
+		else if (g_strcmp0(name, "redact") == 0)
+			entry.arg_data = &self->redact;
+		else if (g_strcmp0(name, "all") == 0)
+			entry.arg_data = &self->all;
+		g_array_append_val(entries, entry);
+	}
+	g_option_group_add_entries(group, (const GOptionEntry *)entries->data);
+	g_option_group_set_translation_domain(group, GETTEXT_PACKAGE);
+	return group;
+}
+
+/* the built-in schema; PROV_SCHEMA_DIR points an uninstalled build at data/params */
+static const gchar *
+prov_tool_builtin_schema_dir(void)
+{
+	const gchar *dir = g_getenv("PROV_SCHEMA_DIR");
+
+	return dir != NULL && dir[0] != '\0' ? dir : PROV_SCHEMADIR;
+}
+
+static gboolean
+prov_tool_split_assignment(const gchar *text, gchar **name, gchar **value, GError **error)
+{
+	const gchar *equals = strchr(text, '=');
+
+	if (equals == NULL || equals == text) {
+		g_set_error(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT,
+			    "--set %s: expected NAME=VALUE", text);
+		return FALSE;
+	}
+	*name = g_strndup(text, equals - text);
+	*value = g_strdup(equals + 1);
+	return TRUE;
+}
+
+/*
+ * Loads, in order: the config file, the built-in schema, the config's and
+ * the command line's schema directories, the config's factory values, the
+ * stored state (with --state-dir), then --set and --device.
+ */
+static gboolean
+prov_tool_setup(ProvTool *self, GError **error)
+{
+	const gchar *schema_dir;
+	ProvDevice *device;
+	GPtrArray *overrides;
+
+	self->config = prov_config_new();
+	if (self->config_path != NULL &&
+	    !prov_config_load_file(self->config, self->config_path, error))
+		return FALSE;
+
+	self->params = prov_params_new(prov_config_get_behaviour(self->config));
+	if (!prov_params_load_schema_dir(self->params, prov_tool_builtin_schema_dir(), error))
+		return FALSE;
+	schema_dir = prov_config_get_daemon_value(self->config, "SchemaDirectory");
+	if (schema_dir != NULL && !prov_params_load_schema_dir(self->params, schema_dir, error))
+		return FALSE;
+	for (guint i = 0; self->schema_dirs != NULL && self->schema_dirs[i] != NULL; i++) {
+		if (!prov_params_load_schema_dir(self->params, self->schema_dirs[i], error))
+			return FALSE;
+	}
+
+	overrides = prov_config_get_parameter_overrides(self->config);
+	for (guint i = 0; i < overrides->len; i++) {
+		g_autofree gchar *name = NULL;
+		g_autofree gchar *value = NULL;
+
+		if (!prov_tool_split_assignment(g_ptr_array_index(overrides, i), &name, &value,
+						error) ||
+		    !prov_params_set_factory_value(self->params, name, value, error)) {
+			g_prefix_error(error, "%s: [parameters] ", self->config_path);
+			return FALSE;
+		}
+	}
+
+	if (self->state_dir != NULL) {
+		g_autofree gchar *path = g_build_filename(self->state_dir, PROV_TOOL_STATE_FILE, NULL);
+
+		if (g_mkdir_with_parents(self->state_dir, 0700) != 0) {
+			g_set_error(error, PROV_ERROR, PROV_ERROR_STATE, "%s: cannot create: %s",
+				    self->state_dir, g_strerror(errno));
+			return FALSE;
+		}
+		if (!prov_params_load_state(self->params, path, error))
+			return FALSE;
+	}
+
+	/* --set is a what-if for this run only: it never reaches the state file */
+	for (guint i = 0; self->set != NULL && self->set[i] != NULL; i++) {
+		g_autofree gchar *name = NULL;
+		g_autofree gchar *value = NULL;
+
+		if (!prov_tool_split_assignment(self->set[i], &name, &value, error))
+			return FALSE;
+		if (!prov_params_set_factory_value(self->params, name, value, error)) {
+			g_prefix_error(error, "--set ");
+			return FALSE;
+		}
+	}
+
+	device = prov_config_get_device(self->config);
+	for (guint i = 0; self->device != NULL && self->device[i] != NULL; i++) {
+		if (!prov_device_set_from_assignment(device, self->device[i], error)) {
+			g_prefix_error(error, "--device: ");
+			return FALSE;
+		}
+	}
+	prov_device_fill_from_system(device);
+
+	self->macro = prov_macro_new();
+	prov_macro_set_params(self->macro, self->params);
+	prov_macro_set_device(self->macro, device);
+	return TRUE;
+}
+
+static gboolean
+prov_tool_parse_options(ProvTool *self,
+			const gchar *usage,
+			const gchar *summary,
+			const GOptionEntry *const *tables,
+			gint *argc,
+			gchar ***argv,
+			GError **error)
+{
+	g_autoptr(GOptionContext) context = g_option_context_new(usage);
+
+	g_option_context_set_summary(context, summary);
+	g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
+	for (guint i = 0; tables[i] != NULL; i++) {
+		GOptionGroup *group = prov_tool_bind_entries(self, tables[i]);
+
+		if (i == 0)
+			g_option_context_set_main_group(context, group);
+		else
+			g_option_context_add_group(context, group);
+	}
+	return g_option_context_parse(context, argc, argv, error);
+}
+
+static gboolean
+prov_tool_expect_arguments(gint argc, gint expected, const gchar *usage, GError **error)
+{
+	if (argc - 1 == expected)
+		return TRUE;
+	g_set_error(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT, "usage: provtool %s", usage);
+	return FALSE;
+}
+
+static gboolean
+prov_tool_expand(gint argc, gchar **argv, GError **error)
+{
+	g_auto(ProvTool) self = {0};
+	g_autofree gchar *expanded = NULL;
+	const GOptionEntry *tables[] = {prov_tool_set_entries, prov_tool_config_entries, NULL};
+
+	if (!prov_tool_parse_options(&self, _("TEXT"),
+				     _("Print TEXT with its macros expanded for the device."), tables,
+				     &argc, &argv, error) ||
+	    !prov_tool_expect_arguments(argc, 1, "expand [OPTION…] TEXT", error) ||
+	    !prov_tool_setup(&self, error))
+		return FALSE;
+	/* the rule form, so that $SA…$SD expand only inside --key/--uid/--pwd */
+	expanded = prov_macro_expand_rule(self.macro, argv[1]);
+	g_print("%s\n", expanded);
+	return TRUE;
+}
+
+static void
+prov_tool_print_rule_alternative(ProvTool *self, const ProvRuleAlternative *alternative)
+{
+	const gchar *default_server = prov_config_get_daemon_value(self->config, "DefaultServer");
+	const gchar *const *unknown = prov_rule_alternative_get_unknown_options(alternative);
+	guint iterations = 0;
+	ProvRuleKdf kdf = prov_rule_alternative_get_kdf(alternative, &iterations);
+
+	for (guint i = 0; i < prov_rule_alternative_get_n_assignments(alternative); i++) {
+		g_print("%-10s %s = \"%s\"\n", i == 0 ? _("assigns") : "",
+			prov_rule_alternative_get_assignment_name(alternative, i),
+			prov_rule_alternative_get_assignment_value(alternative, i));
+	}
+	/* keys and passwords are never printed, only whether they are there */
+	if (prov_rule_alternative_get_key(alternative) != NULL)
+		g_print("%-10s %s\n", _("key"), _("set (decrypts with AES-256-CBC)"));
+	if (kdf != PROV_RULE_KDF_AUTO)
+		g_print("%-10s %s\n", _("kdf"), prov_rule_kdf_to_string(kdf));
+	if (prov_rule_alternative_get_uid(alternative) != NULL)
+		g_print("%-10s %s\n", _("user"), prov_rule_alternative_get_uid(alternative));
+	if (prov_rule_alternative_get_pwd(alternative) != NULL)
+		g_print("%-10s %s\n", _("password"), _("set"));
+	if (prov_rule_alternative_get_post(alternative) != '\0')
+		g_print("%-10s GPP_%c\n", _("post"),
+			g_ascii_toupper(prov_rule_alternative_get_post(alternative)));
+	if (prov_rule_alternative_get_alias(alternative) != '\0')
+		g_print("%-10s GPP_%c\n", _("alias map"),
+			g_ascii_toupper(prov_rule_alternative_get_alias(alternative)));
+	if (prov_rule_alternative_get_delta(alternative))
+		g_print("%-10s %s\n", _("report"), "--delta");
+	if (prov_rule_alternative_get_status(alternative))
+		g_print("%-10s %s\n", _("report"), "--status");
+	for (guint i = 0; unknown != NULL && unknown[i] != NULL; i++)
+		g_print("%-10s %s\n", _("ignored"), unknown[i]);
+
+	if (!prov_rule_alternative_has_url(alternative)) {
+		g_print("%-10s %s\n", _("url"), _("none: the assignments only"));
+		return;
+	}
+	if (prov_rule_alternative_get_host(alternative) == NULL && default_server == NULL) {
+		g_autofree gchar *url = prov_rule_alternative_build_url(alternative, NULL);
+
+		g_print("%-10s %s\n", _("url"), url);
+		g_print("%-10s %s\n", _("server"),
+			_("none in the rule: DefaultServer (DHCP option 66) is used"));
+	} else {
+		g_autofree gchar *url = prov_rule_alternative_build_url(alternative, default_server);
+
+		g_print("%-10s %s\n", _("url"), url);
+		g_print("%-10s %s\n", _("server"),
+			prov_rule_alternative_get_host(alternative) != NULL
+			    ? prov_rule_alternative_get_host(alternative)
+			    : default_server);
+	}
+	g_print("%-10s %s\n", _("scheme"), prov_rule_alternative_get_scheme(alternative));
+	g_print("%-10s %u\n", _("port"), prov_rule_alternative_get_port(alternative));
+	g_print("%-10s %s\n", _("path"), prov_rule_alternative_get_path_and_query(alternative));
+}
+
+static gboolean
+prov_tool_rule(gint argc, gchar **argv, GError **error)
+{
+	g_auto(ProvTool) self = {0};
+	g_autofree gchar *expanded = NULL;
+	g_autofree gchar *shown = NULL;
+	g_autoptr(ProvRule) rule = NULL;
+	const ProvRuleAlternative *alternative;
+	const GOptionEntry *tables[] = {prov_tool_set_entries, prov_tool_config_entries, NULL};
+
+	if (!prov_tool_parse_options(&self, _("RULE"),
+				     _("Show what a Profile_Rule resolves to for the device: the "
+				       "selected alternative, its options and its URL."),
+				     tables, &argc, &argv, error) ||
+	    !prov_tool_expect_arguments(argc, 1, "rule [OPTION…] RULE", error) ||
+	    !prov_tool_setup(&self, error))
+		return FALSE;
+
+	expanded = prov_macro_expand_rule(self.macro, argv[1]);
+	shown = prov_macro_expand(self.macro, argv[1],
+				  PROV_MACRO_FLAGS_RULE | PROV_MACRO_FLAGS_REDACT);
+	rule = prov_rule_new_from_string(expanded, error);
+	if (rule == NULL) {
+		/* the message may quote the rule: show the redacted expansion instead */
+		g_prefix_error(error, "rule %s: ", shown);
+		return FALSE;
+	}
+	g_print("%-10s %s\n", _("expanded"), shown);
+	if (prov_rule_is_empty(rule)) {
+		g_print("%-10s %s\n", _("result"),
+			prov_rule_is_commented(rule) ? _("commented out: the rule is skipped")
+						     : _("empty: the rule is skipped"));
+		return TRUE;
+	}
+	alternative = prov_rule_select(rule, prov_device_get_software_version(
+						 prov_config_get_device(self.config)));
+	if (alternative == NULL) {
+		g_print("%-10s %s\n", _("result"),
+			_("no alternative's condition holds: the rule is skipped"));
+		return TRUE;
+	}
+	g_print("%-10s %u / %u\n", _("selected"), prov_rule_alternative_get_index(alternative) + 1,
+		prov_rule_get_n_alternatives(rule));
+	prov_tool_print_rule_alternative(&self, alternative);
+	return TRUE;
+}
+
+static gboolean
+prov_tool_read_profile(ProvTool *self,
+		       const gchar *path,
+		       ProvParamsTransaction *transaction,
+		       GError **error)
+{
+	g_autofree gchar *data = NULL;
+	gsize length = 0;
+	g_autoptr(ProvProfile) profile = NULL;
+	g_autoptr(GMappedFile) mapped = NULL;
+	const ProvLimits *limits = prov_config_get_limits(self->config);
+	GPtrArray *assignments;
+
+	/* mapped, so that a large profile is not copied before the size check */
+	mapped = g_mapped_file_new(path, FALSE, error);
+	if (mapped == NULL)
+		return FALSE;
+	length = g_mapped_file_get_length(mapped);
+	if (length > limits->decoded_max) {
+		g_set_error(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED,
+			    "%s: %" G_GSIZE_FORMAT " bytes exceed the limit of %" G_GSIZE_FORMAT
+			    " bytes (DecodedMax)",
+			    path, length, limits->decoded_max);
+		return FALSE;
+	}
+
+	profile = prov_profile_new(limits);
+	prov_profile_set_alias_map(profile, self->alias_map);
+	if (!prov_profile_parse(profile, length > 0 ? g_mapped_file_get_contents(mapped) : "",
+				length, error)) {
+		/* the profile's messages begin LINE:COLUMN, so this reads FILE:LINE:COLUMN */
+		g_prefix_error(error, "%s:", path);
+		return FALSE;
+	}
+	assignments = prov_profile_get_assignments(profile);
+	for (guint i = 0; i < assignments->len; i++) {
+		const ProvAssignment *assignment = g_ptr_array_index(assignments, i);
+
+		if (!prov_params_transaction_set(transaction, assignment->name, assignment->value,
+						 assignment->access, assignment->invalid_access,
+						 assignment->line, assignment->column, error)) {
+			g_prefix_error(error, "%s:", path);
+			return FALSE;
+		}
+	}
+	if (!prov_params_transaction_validate(transaction, error)) {
+		g_prefix_error(error, "%s: ", path);
+		return FALSE;
+	}
+	if (self->verbose) {
+		g_printerr(_("%s: %u assignments, %u parameters, %u unknown names skipped\n"), path,
+			   prov_params_transaction_get_n_assignments(transaction),
+			   prov_params_transaction_get_n_parameters(transaction),
+			   prov_params_transaction_get_n_skipped(transaction));
+	}
+	return TRUE;
+}
+
+typedef struct {
+	GString *out;
+	gboolean redact;
+} ProvToolPrint;
+
+static void
+prov_tool_print_final_cb(const ProvParamDef *def,
+			 const gchar *value,
+			 ProvAccess access,
+			 gpointer user_data)
+{
+	ProvToolPrint *print = user_data;
+
+	g_string_append(print->out, prov_param_def_get_name(def));
+	g_string_append_c(print->out, '=');
+	if (print->redact && prov_param_def_is_secret(def) && value[0] != '\0')
+		g_string_append(print->out, "********");
+	else
+		g_string_append(print->out, value);
+	g_string_append_c(print->out, '\n');
+}
+
+static void
+prov_tool_write_stdout(GString *text)
+{
+	fwrite(text->str, 1, text->len, stdout);
+	fflush(stdout);
+}
+
+static const GOptionEntry prov_tool_check_entries[] = {
+    {"redact", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print secret values as ********"), NULL},
+    {NULL},
+};
+
+static gboolean
+prov_tool_check(gint argc, gchar **argv, GError **error)
+{
+	g_auto(ProvTool) self = {0};
+	g_autoptr(ProvParamsTransaction) transaction = NULL;
+	g_autoptr(GString) out = NULL;
+	ProvToolPrint print;
+	const GOptionEntry *tables[] = {prov_tool_check_entries, prov_tool_profile_entries,
+					prov_tool_config_entries, NULL};
+
+	if (!prov_tool_parse_options(
+		&self, _("PROFILE"),
+		_("Parse PROFILE and check it against the parameter schema without applying it. "
+		  "Prints one NAME=VALUE line per parameter with its final value, or the first "
+		  "error as FILE:LINE:COLUMN: reason."),
+		tables, &argc, &argv, error) ||
+	    !prov_tool_expect_arguments(argc, 1, "check [OPTION…] PROFILE", error) ||
+	    !prov_tool_setup(&self, error))
+		return FALSE;
+
+	transaction = prov_params_transaction_new(self.params);
+	if (!prov_tool_read_profile(&self, argv[1], transaction, error))
+		return FALSE;
+	/* one write for the whole listing: 100 000 lines must not cost 100 000 calls */
+	out = g_string_sized_new(64 * prov_params_transaction_get_n_parameters(transaction));
+	print.out = out;
+	print.redact = self.redact;
+	prov_params_transaction_foreach(transaction, prov_tool_print_final_cb, &print);
+	prov_tool_write_stdout(out);
+	return TRUE;
+}
+
+static const GOptionEntry prov_tool_state_entries[] = {
+    {"state-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+     N_("Keep the parameter values in DIR/state.json"), N_("DIR")},
+    {NULL},
+};
+
+static gboolean
+prov_tool_require_state_dir(ProvTool *self, GError **error)
+{
+	if (self->state_dir != NULL)
+		return TRUE;
+	g_set_error_literal(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT,
+			    "--state-dir is required");
+	return FALSE;
+}
+
+static gboolean
+prov_tool_apply(gint argc, gchar **argv, GError **error)
+{
+	g_auto(ProvTool) self = {0};
+	g_autoptr(ProvParamsTransaction) transaction = NULL;
+	const gchar *const *changed;
+	const GOptionEntry *tables[] = {prov_tool_state_entries, prov_tool_profile_entries,
+					prov_tool_config_entries, NULL};
+
+	if (!prov_tool_parse_options(&self, _("PROFILE"),
+				     _("Apply PROFILE to the parameters kept in the state "
+				       "directory, as one transaction: all of it or nothing."),
+				     tables, &argc, &argv, error) ||
+	    !prov_tool_expect_arguments(argc, 1, "apply --state-dir DIR [OPTION…] PROFILE",
+					error) ||
+	    !prov_tool_require_state_dir(&self, error) || !prov_tool_setup(&self, error))
+		return FALSE;
+
+	transaction = prov_params_transaction_new(self.params);
+	if (!prov_tool_read_profile(&self, argv[1], transaction, error) ||
+	    !prov_params_transaction_commit(transaction, error))
+		return FALSE;
+
+	if (prov_params_transaction_is_unchanged(transaction)) {
+		g_print(_("%s: unchanged (%u parameters already have these values)\n"), argv[1],
+			prov_params_transaction_get_n_unchanged(transaction));
+		return TRUE;
+	}
+	changed = prov_params_transaction_get_changed(transaction);
+	for (guint i = 0; changed[i] != NULL; i++)
+		g_print("%s=%s\n", changed[i], prov_params_get_display_value(self.params, changed[i]));
+	g_printerr(_("%s: %u changed, %u unchanged, %u unknown names skipped\n"), argv[1],
+		   prov_params_transaction_get_n_applied(transaction),
+		   prov_params_transaction_get_n_unchanged(transaction),
+		   prov_params_transaction_get_n_skipped(transaction));
+	if (prov_params_transaction_get_restart_required(transaction))
+		g_printerr(_("%s: a changed parameter takes effect after a restart\n"), argv[1]);
+	return TRUE;
+}
+
+static const GOptionEntry prov_tool_show_entries[] = {
+    {"state-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+     N_("Read the parameter values from DIR/state.json"), N_("DIR")},
+    {"all", 'a', 0, G_OPTION_ARG_NONE, NULL,
+     N_("List every parameter, not only those that differ from their default"), NULL},
+    {NULL},
+};
+
+static gboolean
+prov_tool_show(gint argc, gchar **argv, GError **error)
+{
+	g_auto(ProvTool) self = {0};
+	g_autoptr(GString) out = g_string_new(NULL);
+	const GOptionEntry *tables[] = {prov_tool_show_entries, prov_tool_profile_entries,
+					prov_tool_config_entries, NULL};
+
+	if (!prov_tool_parse_options(&self, _("[NAME…]"),
+				     _("Print parameter values as NAME=VALUE lines; secret values "
+				       "are shown as ********."),
+				     tables, &argc, &argv, error) ||
+	    !prov_tool_setup(&self, error))
+		return FALSE;
+
+	if (argc > 1) {
+		/* check every name first, so that a typo prints nothing half-way */
+		for (gint i = 1; i < argc; i++) {
+			if (prov_params_lookup(self.params, argv[i]) == NULL) {
+				g_set_error(error, PROV_ERROR, PROV_ERROR_UNKNOWN_PARAMETER,
+					    "unknown parameter %s", argv[i]);
+				return FALSE;
+			}
+		}
+		for (gint i = 1; i < argc; i++) {
+			const ProvParamDef *def = prov_params_lookup(self.params, argv[i]);
+			const gchar *name = prov_param_def_get_name(def);
+
+			if (argc == 2)
+				g_string_append_printf(
+				    out, "%s\n", prov_params_get_display_value(self.params, name));
+			else
+				g_string_append_printf(
+				    out, "%s=%s\n", name,
+				    prov_params_get_display_value(self.params, name));
+		}
+	} else {
+		GPtrArray *definitions = prov_params_get_definitions(self.params);
+
+		for (guint i = 0; i < definitions->len; i++) {
+			const ProvParamDef *def = g_ptr_array_index(definitions, i);
+			const gchar *name = prov_param_def_get_name(def);
+			const gchar *value = prov_params_get_value(self.params, name);
+
+			if (!self.all && g_strcmp0(value, prov_param_def_get_default(def)) == 0)
+				continue;
+			g_string_append_printf(out, "%s=%s\n", name,
+					       prov_params_get_display_value(self.params, name));
+		}
+	}
+	prov_tool_write_stdout(out);
+	return TRUE;
+}
+
+typedef struct {
+	const gchar *name;
+	gboolean (*run)(gint argc, gchar **argv, GError **error);
+	const gchar *summary;
+} ProvToolCommand;
+
+static const ProvToolCommand prov_tool_commands[] = {
+    {"expand", prov_tool_expand, N_("Expand the macros in a text for the device")},
+    {"rule", prov_tool_rule, N_("Show what a rule resolves to")},
+    {"check", prov_tool_check, N_("Check a profile against the schema")},
+    {"apply", prov_tool_apply, N_("Apply a profile to a state directory")},
+    {"show", prov_tool_show, N_("Print parameter values")},
+};
+
+static void
+prov_tool_print_usage(FILE *stream)
+{
+	fprintf(stream, "%s\n\n%s\n", _("Usage: provtool COMMAND [OPTION…]"), _("Commands:"));
+	for (guint i = 0; i < G_N_ELEMENTS(prov_tool_commands); i++)
+		fprintf(stream, "  %-8s %s\n", prov_tool_commands[i].name,
+			_(prov_tool_commands[i].summary));
+	fprintf(stream, "\n%s\n", _("Run 'provtool COMMAND --help' for the options of a command."));
+}
+
+int
+main(int argc, char **argv)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *prgname = NULL;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(GETTEXT_PACKAGE, PROV_LOCALEDIR);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	textdomain(GETTEXT_PACKAGE);
+
+	if (argc < 2) {
+		prov_tool_print_usage(stderr);
+		return 2;
+	}
+	if (g_strcmp0(argv[1], "--help") == 0 || g_strcmp0(argv[1], "-h") == 0 ||
+	    g_strcmp0(argv[1], "help") == 0) {
+		prov_tool_print_usage(stdout);
+		return 0;
+	}
+	if (g_strcmp0(argv[1], "--version") == 0) {
+		g_print("provtool %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(prov_tool_commands); i++) {
+		if (g_strcmp0(argv[1], prov_tool_commands[i].name) != 0)
+			continue;
+		/* "provtool check" in --help output */
+		prgname = g_strdup_printf("provtool %s", argv[1]);
+		g_set_prgname(prgname);
+		if (!prov_tool_commands[i].run(argc - 1, argv + 1, &error)) {
+			/* FILE:LINE:COLUMN: reason stands alone, as compilers write it */
+			if (g_error_matches(error, PROV_ERROR, PROV_ERROR_CORRUPT_FILE) ||
+			    g_error_matches(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED) ||
+			    g_error_matches(error, PROV_ERROR, PROV_ERROR_INVALID_VALUE))
+				g_printerr("%s\n", error->message);
+			else
+				g_printerr("provtool %s: %s\n", argv[1], error->message);
+			return 1;
+		}
+		return 0;
+	}
+	g_printerr(_("provtool: unknown command %s\n"), argv[1]);
+	prov_tool_print_usage(stderr);
+	return 2;
+}

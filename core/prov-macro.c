@@ -9,8 +9,10 @@
 
 #include <string.h>
 
+#include "prov-device.h"
 #include "prov-error.h"
 #include "prov-macro-private.h"
+#include "prov-params.h"
 #include "prov-rule-private.h"
 
 /* longer than any known name (DISPLAYNAME99 has 13 bytes), so the prefix search stays cheap */
@@ -732,6 +734,111 @@ gchar *
 prov_macro_expand_rule(ProvMacro *self, const gchar *text)
 {
 	return prov_macro_expand_full(self, text, PROV_MACRO_FLAGS_RULE, NULL);
+}
+
+/* A..P, SA..SD and the per-line names read the parameters they stand for */
+static gchar *
+prov_macro_params_lookup_cb(const gchar *name, gpointer user_data)
+{
+	ProvParams *params = PROV_PARAMS(user_data);
+	static const struct {
+		const gchar *prefix;
+		const gchar *param;
+	} lines[] = {
+	    {"UID", "User_ID_"},
+	    {"DISPLAYNAME", "Display_Name_"},
+	    {"AUTHID", "Auth_ID_"},
+	};
+	gsize len = strlen(name);
+
+	if (len == 1 && name[0] >= 'A' && name[0] <= 'P') {
+		gchar param[] = "GPP_X";
+
+		param[4] = name[0];
+		return g_strdup(prov_params_get_value(params, param));
+	}
+	if (prov_macro_name_is_secret(name, len)) {
+		gchar param[] = "GPP_SX";
+
+		param[5] = name[1];
+		return g_strdup(prov_params_get_value(params, param));
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(lines); i++) {
+		g_autofree gchar *param = NULL;
+
+		if (!g_str_has_prefix(name, lines[i].prefix))
+			continue;
+		if (!prov_macro_name_is_line(name, len))
+			return NULL;
+		param = g_strconcat(lines[i].param, name + strlen(lines[i].prefix), "_", NULL);
+		return g_strdup(prov_params_get_value(params, param));
+	}
+	return NULL;
+}
+
+/**
+ * prov_macro_set_params:
+ * @self: a #ProvMacro
+ * @params: the parameters that `$A`…`$P`, `$SA`…`$SD`, `$UIDn`,
+ *   `$DISPLAYNAMEn` and `$AUTHIDn` read
+ *
+ * Adds @params as a source of values. They are read at each expansion, so
+ * a profile applied in between is seen by the next rule. Values set with
+ * prov_macro_set_variable() take precedence.
+ *
+ * Since: 0.1
+ */
+void
+prov_macro_set_params(ProvMacro *self, ProvParams *params)
+{
+	g_return_if_fail(PROV_IS_MACRO(self));
+	g_return_if_fail(PROV_IS_PARAMS(params));
+
+	prov_macro_add_lookup(self, prov_macro_params_lookup_cb, g_object_ref(params),
+			      g_object_unref);
+}
+
+/* the identity names of reference 3.3; MAU and MAC derive from MA */
+static gchar *
+prov_macro_device_lookup_cb(const gchar *name, gpointer user_data)
+{
+	ProvDevice *device = PROV_DEVICE(user_data);
+	static const gchar *const names[][2] = {
+	    {"MA", PROV_DEVICE_MAC},
+	    {"PN", PROV_DEVICE_PRODUCT_NAME},
+	    {"PSN", PROV_DEVICE_PRODUCT_SERIES},
+	    {"SN", PROV_DEVICE_SERIAL},
+	    {"IP", PROV_DEVICE_IP},
+	    {"SWVER", PROV_DEVICE_SOFTWARE_VERSION},
+	    {"HWVER", PROV_DEVICE_HARDWARE_VERSION},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (g_strcmp0(name, names[i][0]) == 0)
+			return g_strdup(prov_device_get(device, names[i][1]));
+	}
+	return NULL;
+}
+
+/**
+ * prov_macro_set_device:
+ * @self: a #ProvMacro
+ * @device: the identity that `$MA`, `$MAU`, `$MAC`, `$PN`, `$PSN`, `$SN`,
+ *   `$IP`, `$SWVER` and `$HWVER` read
+ *
+ * Adds @device as a source of values, read at each expansion. Values set
+ * with prov_macro_set_variable() take precedence.
+ *
+ * Since: 0.1
+ */
+void
+prov_macro_set_device(ProvMacro *self, ProvDevice *device)
+{
+	g_return_if_fail(PROV_IS_MACRO(self));
+	g_return_if_fail(PROV_IS_DEVICE(device));
+
+	prov_macro_add_lookup(self, prov_macro_device_lookup_cb, g_object_ref(device),
+			      g_object_unref);
 }
 
 static void

@@ -8,6 +8,8 @@
 #include <glib-object.h>
 
 #include "prov-api.h"
+#include "prov-device.h"
+#include "prov-params.h"
 
 G_BEGIN_DECLS
 
@@ -78,6 +80,10 @@ PROV_API gchar *
 prov_macro_expand_full(ProvMacro *self, const gchar *text, ProvMacroFlags flags, GError **error);
 PROV_API gchar *
 prov_macro_expand(ProvMacro *self, const gchar *text, ProvMacroFlags flags);
+PROV_API void
+prov_macro_set_params(ProvMacro *self, ProvParams *params);
+PROV_API void
+prov_macro_set_device(ProvMacro *self, ProvDevice *device);
 PROV_API gchar *
 prov_macro_expand_rule(ProvMacro *self, const gchar *text);
 

@@ -88,12 +88,9 @@ static const GOptionEntry prov_tool_profile_entries[] = {
 };
 
 /* GOptionEntry tables are const templates; each command binds them to its ProvTool */
-static GOptionGroup *
-prov_tool_bind_entries(ProvTool *self, const GOptionEntry *templates)
+static void
+prov_tool_bind_entries(ProvTool *self, const GOptionEntry *templates, GArray *entries)
 {
-	GOptionGroup *group = g_option_group_new(NULL, NULL, NULL, NULL, NULL);
-	g_autoptr(GArray) entries = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
-
 	for (guint i = 0; templates[i].long_name != NULL; i++) {
 		GOptionEntry entry = templates[i];
 		const gchar *name = entry.long_name;
@@ -118,9 +115,6 @@ prov_tool_bind_entries(ProvTool *self, const GOptionEntry *templates)
 			entry.arg_data = &self->all;
 		g_array_append_val(entries, entry);
 	}
-	g_option_group_add_entries(group, (const GOptionEntry *)entries->data);
-	g_option_group_set_translation_domain(group, GETTEXT_PACKAGE);
-	return group;
 }
 
 /* the built-in schema; PROV_SCHEMA_DIR points an uninstalled build at data/params */
@@ -189,7 +183,8 @@ prov_tool_setup(ProvTool *self, GError **error)
 	}
 
 	if (self->state_dir != NULL) {
-		g_autofree gchar *path = g_build_filename(self->state_dir, PROV_TOOL_STATE_FILE, NULL);
+		g_autofree gchar *path =
+		    g_build_filename(self->state_dir, PROV_TOOL_STATE_FILE, NULL);
 
 		if (g_mkdir_with_parents(self->state_dir, 0700) != 0) {
 			g_set_error(error, PROV_ERROR, PROV_ERROR_STATE, "%s: cannot create: %s",
@@ -238,17 +233,14 @@ prov_tool_parse_options(ProvTool *self,
 			GError **error)
 {
 	g_autoptr(GOptionContext) context = g_option_context_new(usage);
+	g_autoptr(GArray) entries = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
 
+	for (guint i = 0; tables[i] != NULL; i++)
+		prov_tool_bind_entries(self, tables[i], entries);
 	g_option_context_set_summary(context, summary);
 	g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
-	for (guint i = 0; tables[i] != NULL; i++) {
-		GOptionGroup *group = prov_tool_bind_entries(self, tables[i]);
-
-		if (i == 0)
-			g_option_context_set_main_group(context, group);
-		else
-			g_option_context_add_group(context, group);
-	}
+	g_option_context_add_main_entries(context, (const GOptionEntry *)entries->data,
+					  GETTEXT_PACKAGE);
 	return g_option_context_parse(context, argc, argv, error);
 }
 
@@ -269,8 +261,8 @@ prov_tool_expand(gint argc, gchar **argv, GError **error)
 	const GOptionEntry *tables[] = {prov_tool_set_entries, prov_tool_config_entries, NULL};
 
 	if (!prov_tool_parse_options(&self, _("TEXT"),
-				     _("Print TEXT with its macros expanded for the device."), tables,
-				     &argc, &argv, error) ||
+				     _("Print TEXT with its macros expanded for the device."),
+				     tables, &argc, &argv, error) ||
 	    !prov_tool_expect_arguments(argc, 1, "expand [OPTION…] TEXT", error) ||
 	    !prov_tool_setup(&self, error))
 		return FALSE;
@@ -320,13 +312,11 @@ prov_tool_print_rule_alternative(ProvTool *self, const ProvRuleAlternative *alte
 		return;
 	}
 	if (prov_rule_alternative_get_host(alternative) == NULL && default_server == NULL) {
-		g_autofree gchar *url = prov_rule_alternative_build_url(alternative, NULL);
-
-		g_print("%-10s %s\n", _("url"), url);
 		g_print("%-10s %s\n", _("server"),
 			_("none in the rule: DefaultServer (DHCP option 66) is used"));
 	} else {
-		g_autofree gchar *url = prov_rule_alternative_build_url(alternative, default_server);
+		g_autofree gchar *url =
+		    prov_rule_alternative_build_url(alternative, default_server);
 
 		g_print("%-10s %s\n", _("url"), url);
 		g_print("%-10s %s\n", _("server"),
@@ -358,8 +348,8 @@ prov_tool_rule(gint argc, gchar **argv, GError **error)
 		return FALSE;
 
 	expanded = prov_macro_expand_rule(self.macro, argv[1]);
-	shown = prov_macro_expand(self.macro, argv[1],
-				  PROV_MACRO_FLAGS_RULE | PROV_MACRO_FLAGS_REDACT);
+	shown =
+	    prov_macro_expand(self.macro, argv[1], PROV_MACRO_FLAGS_RULE | PROV_MACRO_FLAGS_REDACT);
 	rule = prov_rule_new_from_string(expanded, error);
 	if (rule == NULL) {
 		/* the message may quote the rule: show the redacted expansion instead */
@@ -373,8 +363,8 @@ prov_tool_rule(gint argc, gchar **argv, GError **error)
 						     : _("empty: the rule is skipped"));
 		return TRUE;
 	}
-	alternative = prov_rule_select(rule, prov_device_get_software_version(
-						 prov_config_get_device(self.config)));
+	alternative = prov_rule_select(
+	    rule, prov_device_get_software_version(prov_config_get_device(self.config)));
 	if (alternative == NULL) {
 		g_print("%-10s %s\n", _("result"),
 			_("no alternative's condition holds: the rule is skipped"));
@@ -550,13 +540,18 @@ prov_tool_apply(gint argc, gchar **argv, GError **error)
 		return FALSE;
 
 	if (prov_params_transaction_is_unchanged(transaction)) {
-		g_print(_("%s: unchanged (%u parameters already have these values)\n"), argv[1],
-			prov_params_transaction_get_n_unchanged(transaction));
+		guint n_unchanged = prov_params_transaction_get_n_unchanged(transaction);
+
+		g_print(ngettext("%1$s: unchanged (%2$u parameter already has this value)\n",
+				 "%1$s: unchanged (%2$u parameters already have these values)\n",
+				 n_unchanged),
+			argv[1], n_unchanged);
 		return TRUE;
 	}
 	changed = prov_params_transaction_get_changed(transaction);
 	for (guint i = 0; changed[i] != NULL; i++)
-		g_print("%s=%s\n", changed[i], prov_params_get_display_value(self.params, changed[i]));
+		g_print("%s=%s\n", changed[i],
+			prov_params_get_display_value(self.params, changed[i]));
 	g_printerr(_("%s: %u changed, %u unchanged, %u unknown names skipped\n"), argv[1],
 		   prov_params_transaction_get_n_applied(transaction),
 		   prov_params_transaction_get_n_unchanged(transaction),

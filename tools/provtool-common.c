@@ -1,0 +1,240 @@
+/*
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * Copyright 2026 The provisiond authors
+ */
+
+#define G_LOG_DOMAIN "ProvTool"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "prov-error.h"
+#include "prov-params.h"
+#include "provtool.h"
+
+void
+prov_tool_clear(ProvTool *self)
+{
+	g_free(self->config_path);
+	g_strfreev(self->set);
+	g_strfreev(self->device);
+	g_strfreev(self->schema_dirs);
+	g_free(self->alias_map);
+	g_free(self->state_dir);
+	g_clear_object(&self->config);
+	g_clear_object(&self->params);
+	g_clear_object(&self->macro);
+}
+
+const GOptionEntry prov_tool_config_entries[] = {
+    {"config", 'c', 0, G_OPTION_ARG_FILENAME, NULL, N_("Read the daemon's config file FILE"),
+     N_("FILE")},
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, NULL, N_("Say more about what happens"), NULL},
+    {NULL},
+};
+
+const GOptionEntry prov_tool_set_entries[] = {
+    {"set", 's', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+     N_("Give parameter NAME the value VALUE (repeatable)"), N_("NAME=VALUE")},
+    {"device", 'd', 0, G_OPTION_ARG_STRING_ARRAY, NULL,
+     N_("Set a device identity key: MAC, Serial, ProductName, ProductSeries, "
+	"SoftwareVersion, HardwareVersion, Manufacturer or IP (repeatable)"),
+     N_("KEY=VALUE")},
+    {NULL},
+};
+
+const GOptionEntry prov_tool_profile_entries[] = {
+    {"schema-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL,
+     N_("Also read parameter definitions from DIR (repeatable)"), N_("DIR")},
+    {"alias-map", 0, 0, G_OPTION_ARG_STRING, NULL,
+     N_("Parse as a rule with --alias would, with this alias map"), N_("TEXT")},
+    {NULL},
+};
+
+/* where the shared options of the tables in provtool.h store their value */
+static gpointer
+prov_tool_option_field(ProvTool *self, const gchar *name)
+{
+	const struct {
+		const gchar *name;
+		gpointer field;
+	} fields[] = {
+	    {"config", &self->config_path},
+	    {"verbose", &self->verbose},
+	    {"set", &self->set},
+	    {"device", &self->device},
+	    {"schema-dir", &self->schema_dirs},
+	    {"alias-map", &self->alias_map},
+	    {"state-dir", &self->state_dir},
+	    {"redact", &self->redact},
+	    {"all", &self->all},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+		if (g_strcmp0(fields[i].name, name) == 0)
+			return fields[i].field;
+	}
+	g_assert_not_reached();
+}
+
+/* GOptionEntry tables are const templates; each command binds them to its ProvTool */
+static void
+prov_tool_bind_entries(ProvTool *self, const GOptionEntry *templates, GArray *entries)
+{
+	for (guint i = 0; templates[i].long_name != NULL; i++) {
+		GOptionEntry entry = templates[i];
+
+		/* a command's own options come with their storage */
+		if (entry.arg_data == NULL)
+			entry.arg_data = prov_tool_option_field(self, entry.long_name);
+		g_array_append_val(entries, entry);
+	}
+}
+
+/* the built-in schema; PROV_SCHEMA_DIR points an uninstalled build at data/params */
+static const gchar *
+prov_tool_builtin_schema_dir(void)
+{
+	const gchar *dir = g_getenv("PROV_SCHEMA_DIR");
+
+	return dir != NULL && dir[0] != '\0' ? dir : PROV_SCHEMADIR;
+}
+
+static gboolean
+prov_tool_split_assignment(const gchar *text, gchar **name, gchar **value, GError **error)
+{
+	const gchar *equals = strchr(text, '=');
+
+	if (equals == NULL || equals == text) {
+		g_set_error(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT,
+			    "--set %s: expected NAME=VALUE", text);
+		return FALSE;
+	}
+	*name = g_strndup(text, equals - text);
+	*value = g_strdup(equals + 1);
+	return TRUE;
+}
+
+/*
+ * Loads, in order: the config file, the built-in schema, the config's and
+ * the command line's schema directories, the config's factory values, the
+ * stored state (with --state-dir), then --set and --device.
+ */
+gboolean
+prov_tool_setup(ProvTool *self, GError **error)
+{
+	const gchar *schema_dir;
+	ProvDevice *device;
+	GPtrArray *overrides;
+
+	self->config = prov_config_new();
+	if (self->config_path != NULL &&
+	    !prov_config_load_file(self->config, self->config_path, error))
+		return FALSE;
+
+	self->params = prov_params_new(prov_config_get_behaviour(self->config));
+	if (!prov_params_load_schema_dir(self->params, prov_tool_builtin_schema_dir(), error))
+		return FALSE;
+	schema_dir = prov_config_get_daemon_value(self->config, "SchemaDirectory");
+	if (schema_dir != NULL && !prov_params_load_schema_dir(self->params, schema_dir, error))
+		return FALSE;
+	for (guint i = 0; self->schema_dirs != NULL && self->schema_dirs[i] != NULL; i++) {
+		if (!prov_params_load_schema_dir(self->params, self->schema_dirs[i], error))
+			return FALSE;
+	}
+
+	overrides = prov_config_get_parameter_overrides(self->config);
+	for (guint i = 0; i < overrides->len; i++) {
+		g_autofree gchar *name = NULL;
+		g_autofree gchar *value = NULL;
+
+		if (!prov_tool_split_assignment(g_ptr_array_index(overrides, i), &name, &value,
+						error) ||
+		    !prov_params_set_factory_value(self->params, name, value, error)) {
+			g_prefix_error(error, "%s: [parameters] ", self->config_path);
+			return FALSE;
+		}
+	}
+
+	if (self->state_dir != NULL) {
+		g_autofree gchar *path =
+		    g_build_filename(self->state_dir, PROV_TOOL_STATE_FILE, NULL);
+
+		if (g_mkdir_with_parents(self->state_dir, 0700) != 0) {
+			g_set_error(error, PROV_ERROR, PROV_ERROR_STATE, "%s: cannot create: %s",
+				    self->state_dir, g_strerror(errno));
+			return FALSE;
+		}
+		if (!prov_params_load_state(self->params, path, error))
+			return FALSE;
+	}
+
+	/* --set is a what-if for this run only: it never reaches the state file */
+	for (guint i = 0; self->set != NULL && self->set[i] != NULL; i++) {
+		g_autofree gchar *name = NULL;
+		g_autofree gchar *value = NULL;
+
+		if (!prov_tool_split_assignment(self->set[i], &name, &value, error))
+			return FALSE;
+		if (!prov_params_set_factory_value(self->params, name, value, error)) {
+			g_prefix_error(error, "--set ");
+			return FALSE;
+		}
+	}
+
+	device = prov_config_get_device(self->config);
+	for (guint i = 0; self->device != NULL && self->device[i] != NULL; i++) {
+		if (!prov_device_set_from_assignment(device, self->device[i], error)) {
+			g_prefix_error(error, "--device: ");
+			return FALSE;
+		}
+	}
+	prov_device_fill_from_system(device);
+
+	self->macro = prov_macro_new();
+	prov_macro_set_params(self->macro, self->params);
+	prov_macro_set_device(self->macro, device);
+	return TRUE;
+}
+
+gboolean
+prov_tool_parse_options(ProvTool *self,
+			const gchar *usage,
+			const gchar *summary,
+			const GOptionEntry *const *tables,
+			gint *argc,
+			gchar ***argv,
+			GError **error)
+{
+	g_autoptr(GOptionContext) context = g_option_context_new(usage);
+	g_autoptr(GArray) entries = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
+
+	for (guint i = 0; tables[i] != NULL; i++)
+		prov_tool_bind_entries(self, tables[i], entries);
+	g_option_context_set_summary(context, summary);
+	g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
+	g_option_context_add_main_entries(context, (const GOptionEntry *)entries->data,
+					  GETTEXT_PACKAGE);
+	return g_option_context_parse(context, argc, argv, error);
+}
+
+gboolean
+prov_tool_expect_arguments(gint argc, gint expected, const gchar *usage, GError **error)
+{
+	if (argc - 1 == expected)
+		return TRUE;
+	g_set_error(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT, "usage: provtool %s", usage);
+	return FALSE;
+}
+
+void
+prov_tool_write_stdout(GString *text)
+{
+	fwrite(text->str, 1, text->len, stdout);
+	fflush(stdout);
+}

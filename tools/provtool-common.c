@@ -8,10 +8,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "prov-error.h"
 #include "prov-params.h"
@@ -237,4 +240,86 @@ prov_tool_write_stdout(GString *text)
 {
 	fwrite(text->str, 1, text->len, stdout);
 	fflush(stdout);
+}
+
+/* a pipe or device has no size to check first: read at most one byte past the cap */
+static GBytes *
+prov_tool_read_stream(gint fd, const gchar *path, gsize max, const gchar *limit, GError **error)
+{
+	g_autoptr(GByteArray) data = g_byte_array_new();
+	guint8 buffer[65536];
+
+	for (;;) {
+		gssize n = read(fd, buffer, sizeof(buffer));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+				    "%s: cannot read: %s", path, g_strerror(errno));
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		if (data->len + (gsize)n > max) {
+			g_set_error(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED,
+				    "%s: more than %" G_GSIZE_FORMAT " bytes, the limit (%s)", path,
+				    max, limit);
+			return NULL;
+		}
+		g_byte_array_append(data, buffer, (guint)n);
+	}
+	return g_byte_array_free_to_bytes(g_steal_pointer(&data));
+}
+
+/**
+ * prov_tool_load_input:
+ * @path: a file, or `-` for standard input
+ * @max: the most bytes accepted
+ * @limit: the config key of @max, for the error message
+ * @error: return location for a #GError
+ *
+ * A regular file is mapped, not copied, and refused by its size before a
+ * byte is read; anything else is read up to @max.
+ *
+ * Returns: (transfer full): the contents, or %NULL with @error set
+ */
+GBytes *
+prov_tool_load_input(const gchar *path, gsize max, const gchar *limit, GError **error)
+{
+	g_autoptr(GMappedFile) mapped = NULL;
+	struct stat info;
+	gint fd;
+	gboolean is_stdin = g_strcmp0(path, "-") == 0;
+
+	fd = is_stdin ? STDIN_FILENO : g_open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", path,
+			    g_strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size == 0) {
+		GBytes *bytes = prov_tool_read_stream(fd, path, max, limit, error);
+
+		if (!is_stdin)
+			close(fd);
+		return bytes;
+	}
+	if ((guint64)info.st_size > max) {
+		g_set_error(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED,
+			    "%s: %" G_GUINT64_FORMAT " bytes exceed the limit of %" G_GSIZE_FORMAT
+			    " bytes (%s)",
+			    path, (guint64)info.st_size, max, limit);
+		if (!is_stdin)
+			close(fd);
+		return NULL;
+	}
+	mapped = g_mapped_file_new_from_fd(fd, FALSE, error);
+	if (!is_stdin)
+		close(fd);
+	if (mapped == NULL) {
+		g_prefix_error(error, "%s: ", path);
+		return NULL;
+	}
+	return g_mapped_file_get_bytes(mapped);
 }

@@ -157,30 +157,22 @@ prov_tool_read_profile(ProvTool *self,
 		       ProvParamsTransaction *transaction,
 		       GError **error)
 {
-	g_autofree gchar *data = NULL;
-	gsize length = 0;
+	g_autoptr(GBytes) data = NULL;
 	g_autoptr(ProvProfile) profile = NULL;
-	g_autoptr(GMappedFile) mapped = NULL;
 	const ProvLimits *limits = prov_config_get_limits(self->config);
 	GPtrArray *assignments;
+	gsize length = 0;
+	const gchar *contents;
 
-	/* mapped, so that a large profile is not copied before the size check */
-	mapped = g_mapped_file_new(path, FALSE, error);
-	if (mapped == NULL)
+	/* R25: the parser never sees more than the decoded cap */
+	data = prov_tool_load_input(path, limits->decoded_max, "DecodedMax", error);
+	if (data == NULL)
 		return FALSE;
-	length = g_mapped_file_get_length(mapped);
-	if (length > limits->decoded_max) {
-		g_set_error(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED,
-			    "%s: %" G_GSIZE_FORMAT " bytes exceed the limit of %" G_GSIZE_FORMAT
-			    " bytes (DecodedMax)",
-			    path, length, limits->decoded_max);
-		return FALSE;
-	}
+	contents = g_bytes_get_data(data, &length);
 
 	profile = prov_profile_new(limits);
 	prov_profile_set_alias_map(profile, self->alias_map);
-	if (!prov_profile_parse(profile, length > 0 ? g_mapped_file_get_contents(mapped) : "",
-				length, error)) {
+	if (!prov_profile_parse(profile, contents != NULL ? contents : "", length, error)) {
 		/* the profile's messages begin LINE:COLUMN, so this reads FILE:LINE:COLUMN */
 		g_prefix_error(error, "%s:", path);
 		return FALSE;

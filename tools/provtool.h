@@ -56,6 +56,8 @@ gboolean
 prov_tool_setup(ProvTool *self, GError **error);
 void
 prov_tool_write_stdout(GString *text);
+GBytes *
+prov_tool_load_input(const gchar *path, gsize max, const gchar *limit, GError **error);
 
 /* the commands; each returns FALSE with @error set on failure */
 gboolean

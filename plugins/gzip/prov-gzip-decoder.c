@@ -92,11 +92,25 @@ prov_gzip_buffer_grow(ProvGzipBuffer *buffer, gsize input_length, gsize output_m
 	return TRUE;
 }
 
+/* zlib's messages, in the terms of RFC 1952 */
+static const gchar *const prov_gzip_messages[][2] = {
+    {"incorrect header check", "not a gzip member (raw deflate and zlib streams are refused)"},
+    {"incorrect data check", "CRC-32 mismatch"},
+    {"incorrect length check", "length (ISIZE) mismatch"},
+    {"header crc mismatch", "header CRC (FHCRC) mismatch"},
+};
+
 static GBytes *
 prov_gzip_decoder_fail(z_stream *stream, int status, GError **error)
 {
 	const gchar *detail = stream->msg != NULL ? stream->msg : zError(status);
 
+	for (guint i = 0; i < G_N_ELEMENTS(prov_gzip_messages); i++) {
+		if (g_strcmp0(detail, prov_gzip_messages[i][0]) == 0) {
+			detail = prov_gzip_messages[i][1];
+			break;
+		}
+	}
 	g_set_error(error, PROV_ERROR, PROV_ERROR_CORRUPT_FILE, "corrupt gzip data: %s", detail);
 	return NULL;
 }

@@ -611,6 +611,7 @@ prov_params_test_schema_duplicate(ProvParamsFixture *fixture, gconstpointer user
 	g_autofree gchar *expected_b = NULL;
 	g_autofree gchar *expected_c = NULL;
 
+	g_assert_nonnull(path_b1);
 	g_assert_true(prov_params_load_schema_dir(params, dir_a, &error));
 	g_assert_no_error(error);
 	g_assert_cmpuint(prov_params_get_n_definitions(params), ==, 2);
@@ -774,6 +775,7 @@ prov_params_test_schema_paths(ProvParamsFixture *fixture, gconstpointer user_dat
 	    " ]}\n");
 	const ProvParamDef *def;
 
+	g_assert_nonnull(path);
 	g_assert_true(prov_params_load_schema_dir(params, dir, &error));
 	g_assert_no_error(error);
 	g_assert_cmpstr(prov_params_get_value(params, "Plain"), ==, "Yes");

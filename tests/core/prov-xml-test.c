@@ -654,6 +654,7 @@ prov_xml_test_accepts(const gchar *data, const ProvLimits *limits)
 	g_autofree gchar *trace = prov_xml_test_trace_with(data, strlen(data), limits, &error);
 
 	g_assert_no_error(error);
+	g_assert_nonnull(trace);
 }
 
 static void

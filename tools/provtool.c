@@ -151,6 +151,24 @@ prov_tool_rule(gint argc, gchar **argv, GError **error)
 	return TRUE;
 }
 
+/*
+ * reference 1.4: operators migrating SPC sources can check them too; an XML
+ * profile starts with '<' once a BOM and whitespace are skipped
+ */
+static gboolean
+prov_tool_parse_profile(ProvProfile *profile, const gchar *data, gsize length, GError **error)
+{
+	gsize i = 0;
+
+	if (length >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < length && g_ascii_isspace(data[i]))
+		i++;
+	if (i < length && data[i] != '<')
+		return prov_profile_parse_spc_text(profile, data, length, error);
+	return prov_profile_parse(profile, data, length, error);
+}
+
 static gboolean
 prov_tool_read_profile(ProvTool *self,
 		       const gchar *path,
@@ -172,7 +190,7 @@ prov_tool_read_profile(ProvTool *self,
 
 	profile = prov_profile_new(limits);
 	prov_profile_set_alias_map(profile, self->alias_map);
-	if (!prov_profile_parse(profile, contents != NULL ? contents : "", length, error)) {
+	if (!prov_tool_parse_profile(profile, contents != NULL ? contents : "", length, error)) {
 		/* the profile's messages begin LINE:COLUMN, so this reads FILE:LINE:COLUMN */
 		g_prefix_error(error, "%s:", path);
 		return FALSE;
@@ -240,9 +258,10 @@ prov_tool_check(gint argc, gchar **argv, GError **error)
 
 	if (!prov_tool_parse_options(
 		&self, _("PROFILE"),
-		_("Parse PROFILE and check it against the parameter schema without applying it. "
-		  "Prints one NAME=VALUE line per parameter with its final value, or the first "
-		  "error as FILE:LINE:COLUMN: reason."),
+		_("Parse PROFILE (flat-profile XML, or the plain-text SPC source syntax) and "
+		  "check it against the parameter schema without applying it. Prints one "
+		  "NAME=VALUE line per parameter with its final value, or the first error as "
+		  "FILE:LINE:COLUMN: reason."),
 		tables, &argc, &argv, error) ||
 	    !prov_tool_expect_arguments(argc, 1, "check [OPTION…] PROFILE", error) ||
 	    !prov_tool_setup(&self, error))

@@ -63,7 +63,10 @@ prov_tool_print_rule_alternative(ProvTool *self, const ProvRuleAlternative *alte
 	/* keys and passwords are never printed, only whether they are there */
 	if (prov_rule_alternative_get_key(alternative) != NULL)
 		g_print("%-10s %s\n", _("key"), _("set (decrypts with AES-256-CBC)"));
-	if (kdf != PROV_RULE_KDF_AUTO)
+	if (kdf == PROV_RULE_KDF_PBKDF2)
+		g_print("%-10s %s, %u iterations\n", _("kdf"), prov_rule_kdf_to_string(kdf),
+			iterations);
+	else if (kdf != PROV_RULE_KDF_AUTO)
 		g_print("%-10s %s\n", _("kdf"), prov_rule_kdf_to_string(kdf));
 	if (prov_rule_alternative_get_uid(alternative) != NULL)
 		g_print("%-10s %s\n", _("user"), prov_rule_alternative_get_uid(alternative));
@@ -123,21 +126,21 @@ prov_tool_rule(gint argc, gchar **argv, GError **error)
 		return FALSE;
 
 	expanded = prov_macro_expand_rule(self.macro, argv[1]);
-	shown =
-	    prov_macro_expand(self.macro, argv[1], PROV_MACRO_FLAGS_RULE | PROV_MACRO_FLAGS_REDACT);
 	rule = prov_rule_new_from_string(expanded, error);
 	if (rule == NULL) {
-		/* the message may quote the rule: show the redacted expansion instead */
-		g_prefix_error(error, "rule %s: ", shown);
+		/* the rule's messages name a column and never quote a credential */
+		g_prefix_error(error, "rule: ");
 		return FALSE;
 	}
-	g_print("%-10s %s\n", _("expanded"), shown);
+	/* printed from the parsed rule, so literal keys and passwords are masked too */
 	if (prov_rule_is_empty(rule)) {
 		g_print("%-10s %s\n", _("result"),
 			prov_rule_is_commented(rule) ? _("commented out: the rule is skipped")
 						     : _("empty: the rule is skipped"));
 		return TRUE;
 	}
+	shown = prov_rule_to_string(rule);
+	g_print("%-10s %s\n", _("expanded"), shown);
 	alternative = prov_rule_select(
 	    rule, prov_device_get_software_version(prov_config_get_device(self.config)));
 	if (alternative == NULL) {

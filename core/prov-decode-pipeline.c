@@ -216,26 +216,26 @@ prov_decode_pipeline_decode(ProvDecodePipeline *self,
 		return prov_decode_pipeline_fail(error, "the key is empty");
 
 	current = g_bytes_ref(data);
-	for (ProvDecodePipelineEntry *entry = prov_decode_pipeline_probe(self, current); entry != NULL;
-	     entry = prov_decode_pipeline_probe(self, current)) {
+	for (ProvDecodePipelineEntry *entry = prov_decode_pipeline_probe(self, current);
+	     entry != NULL; entry = prov_decode_pipeline_probe(self, current)) {
 		g_autoptr(GBytes) output = NULL;
 		g_autoptr(GError) error_local = NULL;
 		gsize total_max = prov_decode_context_get_total_max(ctx);
 		gsize remaining = total_max > produced ? total_max - produced : 0;
 
 		if (last != NULL && entry->stage == last->stage)
-			return prov_decode_pipeline_fail(error,
-							 "%s data inside %s data: at most one %s "
-							 "layer is accepted",
-							 entry->format, last->format,
-							 prov_decoder_stage_to_string(entry->stage));
+			return prov_decode_pipeline_fail(
+			    error,
+			    "%s data inside %s data: at most one %s "
+			    "layer is accepted",
+			    entry->format, last->format,
+			    prov_decoder_stage_to_string(entry->stage));
 		if (last != NULL && entry->stage < last->stage)
 			return prov_decode_pipeline_fail(
 			    error,
 			    "%s data inside %s data: the %s layer must be outside the %s layer "
 			    "(compress, then encrypt)",
-			    entry->format, last->format,
-			    prov_decoder_stage_to_string(entry->stage),
+			    entry->format, last->format, prov_decoder_stage_to_string(entry->stage),
 			    prov_decoder_stage_to_string(last->stage));
 		if (depth == PROV_DECODE_PIPELINE_MAX_DEPTH)
 			return prov_decode_pipeline_fail(error, "more than %u encoding layers",
@@ -244,12 +244,6 @@ prov_decode_pipeline_decode(ProvDecodePipeline *self,
 			return prov_decode_pipeline_fail(error,
 							 "the data is encrypted (%s) but no key "
 							 "was given",
-							 entry->format);
-		/* reference 8.1: with a key, data that is not encrypted is refused */
-		if (entry->stage > PROV_DECODER_STAGE_ENCRYPTION && has_key && !decrypted)
-			return prov_decode_pipeline_fail(error,
-							 "a key was given but the data is not "
-							 "encrypted (it is %s data)",
 							 entry->format);
 
 		prov_decode_context_set_output_max(
@@ -271,6 +265,15 @@ prov_decode_pipeline_decode(ProvDecodePipeline *self,
 		depth++;
 	}
 
+	/*
+	 * reference 8.1: with a key, data that is not encrypted is refused; checked last,
+	 * so that compressed data with encrypted data inside is reported as the wrong order
+	 */
+	if (has_key && !decrypted && last != NULL)
+		return prov_decode_pipeline_fail(error,
+						 "a key was given but the data is not encrypted "
+						 "(it is %s data)",
+						 last->format);
 	if (has_key && !decrypted)
 		return prov_decode_pipeline_fail(error,
 						 "a key was given but the data is not encrypted");
@@ -326,7 +329,8 @@ prov_decode_pipeline_class_init(ProvDecodePipelineClass *klass)
 static void
 prov_decode_pipeline_init(ProvDecodePipeline *self)
 {
-	self->entries = g_ptr_array_new_with_free_func((GDestroyNotify)prov_decode_pipeline_entry_free);
+	self->entries =
+	    g_ptr_array_new_with_free_func((GDestroyNotify)prov_decode_pipeline_entry_free);
 }
 
 /**
@@ -361,8 +365,8 @@ prov_decode_pipeline_new_from_loader(ProvPluginLoader *loader)
 
 	formats = prov_plugin_loader_get_names(loader, PROV_PLUGIN_KIND_DECODER);
 	for (guint i = 0; formats[i] != NULL; i++) {
-		ProvPlugin *plugin = prov_plugin_loader_lookup(loader, PROV_PLUGIN_KIND_DECODER,
-							       formats[i]);
+		ProvPlugin *plugin =
+		    prov_plugin_loader_lookup(loader, PROV_PLUGIN_KIND_DECODER, formats[i]);
 		ProvDecoderStage stage = PROV_DECODER_STAGE_LAST;
 		g_autoptr(ProvDecoder) decoder = NULL;
 

@@ -113,7 +113,8 @@ prov_decoder_decode(ProvDecoder *self, GBytes *data, ProvDecodeContext *ctx, GEr
 	output_max = prov_decode_context_get_output_max(ctx);
 	if (g_bytes_get_size(result) > output_max) {
 		g_set_error(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED,
-			    "decoded size exceeds the limit of %" G_GSIZE_FORMAT " bytes", output_max);
+			    "decoded size exceeds the limit of %" G_GSIZE_FORMAT " bytes",
+			    output_max);
 		return NULL;
 	}
 	return g_steal_pointer(&result);
@@ -162,7 +163,8 @@ prov_decoder_encode(ProvDecoder *self, GBytes *data, ProvDecodeContext *ctx, GEr
 
 	iface = PROV_DECODER_GET_IFACE(self);
 	if (iface->encode == NULL) {
-		g_set_error(error, PROV_ERROR, PROV_ERROR_FAILED, "the %s decoder cannot encode", G_OBJECT_TYPE_NAME(self));
+		g_set_error(error, PROV_ERROR, PROV_ERROR_FAILED, "the %s decoder cannot encode",
+			    G_OBJECT_TYPE_NAME(self));
 		return NULL;
 	}
 	return iface->encode(self, data, ctx, error);

@@ -26,6 +26,31 @@ G_BEGIN_DECLS
  * @PROV_ERROR_SCHEMA: a schema file that cannot be used
  * @PROV_ERROR_STATE: the state file cannot be read or written
  * @PROV_ERROR_CONFIG: the configuration file cannot be used
+ * @PROV_ERROR_NOT_FOUND: the server has no such file (TFTP error 1, HTTP 404
+ *   or 410): "file not found", which `Resync_Fails_On_FNF` may forgive
+ * @PROV_ERROR_TIMED_OUT: the server did not answer within the timeouts
+ * @PROV_ERROR_UNREACHABLE: the server cannot be reached: no route, the
+ *   connection or port refused
+ * @PROV_ERROR_HOST_NOT_FOUND: the server's name does not resolve
+ *   ("dns lookup failed")
+ * @PROV_ERROR_PROTOCOL: the server broke the transfer protocol, or reported
+ *   an error other than "file not found"
+ * @PROV_ERROR_UPLOAD_REFUSED: the server refused an upload (Report_Rule)
+ * @PROV_ERROR_TRUNCATED: the transfer ended before the whole body arrived
+ *   (R36: Content-Length not reached, chunked body cut off)
+ * @PROV_ERROR_AUTH_FAILED: the server still asked for credentials after the
+ *   allowed retries, or none were given ("auth failed")
+ * @PROV_ERROR_REDIRECT: a redirect was refused: too many hops, or to another
+ *   scheme (R37)
+ * @PROV_ERROR_TLS_EXPIRED: the server's certificate has expired
+ * @PROV_ERROR_TLS_WRONG_HOST: the server's certificate names another host
+ * @PROV_ERROR_TLS_UNKNOWN_CA: the server's certificate does not chain to a
+ *   trusted CA (system roots, `CAFile`, custom CA)
+ * @PROV_ERROR_TLS_CLOCK_NOT_SET: the wall clock is before the server
+ *   certificate's notBefore (R39): the clock is not set yet
+ * @PROV_ERROR_TLS_FAILED: the TLS handshake failed for another reason (a
+ *   certificate refused otherwise, a client certificate required or refused)
+ * @PROV_ERROR_INSECURE_KEY: a private key file that others may read (R38)
  * @PROV_ERROR_LAST: the number of codes; codes are only appended
  *
  * The core's error codes. Each maps to a D-Bus error name
@@ -45,6 +70,21 @@ typedef enum {
 	PROV_ERROR_SCHEMA,
 	PROV_ERROR_STATE,
 	PROV_ERROR_CONFIG,
+	PROV_ERROR_NOT_FOUND,
+	PROV_ERROR_TIMED_OUT,
+	PROV_ERROR_UNREACHABLE,
+	PROV_ERROR_HOST_NOT_FOUND,
+	PROV_ERROR_PROTOCOL,
+	PROV_ERROR_UPLOAD_REFUSED,
+	PROV_ERROR_TRUNCATED,
+	PROV_ERROR_AUTH_FAILED,
+	PROV_ERROR_REDIRECT,
+	PROV_ERROR_TLS_EXPIRED,
+	PROV_ERROR_TLS_WRONG_HOST,
+	PROV_ERROR_TLS_UNKNOWN_CA,
+	PROV_ERROR_TLS_CLOCK_NOT_SET,
+	PROV_ERROR_TLS_FAILED,
+	PROV_ERROR_INSECURE_KEY,
 	PROV_ERROR_LAST
 } ProvError;
 

@@ -17,8 +17,12 @@
  * What a #ProvTransport needs for one fetch besides the URI: the
  * User-Agent (reference 6.2.2), the overall deadline and inactivity
  * timeout (R35), the size cap (R17, `FetchMax`), the TLS material
- * (reference 6.3) and the rule's `--uid`/`--pwd` credentials. The engine
- * fills one per resync; transports only read it.
+ * (reference 6.3), the rule's `--uid`/`--pwd` credentials, the `--post`
+ * body, and where a transport may keep the last copy of each URL for
+ * conditional requests. The engine fills one per fetch; the transport
+ * reads it and reports back what the engine needs to know about the
+ * outcome: the final URL after redirects (R37) and whether the server
+ * answered "not modified" so that the kept copy was returned.
  *
  * Since: 0.1
  */
@@ -32,6 +36,13 @@ struct _ProvFetchContext {
 	GTlsDatabase *tls_database;
 	gchar *username;
 	gchar *password;
+	gchar *cache_directory;
+	GBytes *post_body;
+	gchar *upload_method;
+	gchar *content_type;
+	/* what the transport reports back */
+	gchar *final_uri;
+	gboolean not_modified;
 };
 
 G_DEFINE_TYPE(ProvFetchContext, prov_fetch_context, G_TYPE_OBJECT)
@@ -311,6 +322,212 @@ prov_fetch_context_get_password(ProvFetchContext *self)
 	return self->password;
 }
 
+/**
+ * prov_fetch_context_set_cache_directory:
+ * @self: a #ProvFetchContext
+ * @path: (nullable): a private directory where a transport keeps the last
+ *   copy of each URL with its validators, for conditional requests
+ *   (reference 6.2.1); %NULL: no conditional requests
+ *
+ * Since: 0.1
+ */
+void
+prov_fetch_context_set_cache_directory(ProvFetchContext *self, const gchar *path)
+{
+	g_return_if_fail(PROV_IS_FETCH_CONTEXT(self));
+
+	g_free(self->cache_directory);
+	self->cache_directory = g_strdup(path);
+}
+
+/**
+ * prov_fetch_context_get_cache_directory:
+ * @self: a #ProvFetchContext
+ *
+ * Returns: (transfer none) (nullable): the cache directory, %NULL for none
+ *
+ * Since: 0.1
+ */
+const gchar *
+prov_fetch_context_get_cache_directory(ProvFetchContext *self)
+{
+	g_return_val_if_fail(PROV_IS_FETCH_CONTEXT(self), NULL);
+
+	return self->cache_directory;
+}
+
+/**
+ * prov_fetch_context_set_post_body:
+ * @self: a #ProvFetchContext
+ * @body: (nullable): what a fetch sends with POST instead of GET (the
+ *   expanded GPP_x of `--post x`, reference 4.2); %NULL for GET
+ *
+ * Since: 0.1
+ */
+void
+prov_fetch_context_set_post_body(ProvFetchContext *self, GBytes *body)
+{
+	g_return_if_fail(PROV_IS_FETCH_CONTEXT(self));
+
+	g_clear_pointer(&self->post_body, g_bytes_unref);
+	if (body != NULL)
+		self->post_body = g_bytes_ref(body);
+}
+
+/**
+ * prov_fetch_context_get_post_body:
+ * @self: a #ProvFetchContext
+ *
+ * Returns: (transfer none) (nullable): the POST body, %NULL for GET
+ *
+ * Since: 0.1
+ */
+GBytes *
+prov_fetch_context_get_post_body(ProvFetchContext *self)
+{
+	g_return_val_if_fail(PROV_IS_FETCH_CONTEXT(self), NULL);
+
+	return self->post_body;
+}
+
+/**
+ * prov_fetch_context_set_upload_method:
+ * @self: a #ProvFetchContext
+ * @method: (nullable): `PUT` or `POST` for an HTTP upload
+ *   (`HTTP_Report_Method`, reference 9.1); %NULL for the default, `POST`
+ *
+ * Since: 0.1
+ */
+void
+prov_fetch_context_set_upload_method(ProvFetchContext *self, const gchar *method)
+{
+	g_return_if_fail(PROV_IS_FETCH_CONTEXT(self));
+	g_return_if_fail(method == NULL || g_str_equal(method, "PUT") ||
+			 g_str_equal(method, "POST"));
+
+	g_free(self->upload_method);
+	self->upload_method = g_strdup(method);
+}
+
+/**
+ * prov_fetch_context_get_upload_method:
+ * @self: a #ProvFetchContext
+ *
+ * Returns: (transfer none): `PUT` or `POST`
+ *
+ * Since: 0.1
+ */
+const gchar *
+prov_fetch_context_get_upload_method(ProvFetchContext *self)
+{
+	g_return_val_if_fail(PROV_IS_FETCH_CONTEXT(self), NULL);
+
+	return self->upload_method != NULL ? self->upload_method : "POST";
+}
+
+/**
+ * prov_fetch_context_set_content_type:
+ * @self: a #ProvFetchContext
+ * @content_type: (nullable): the media type of a body the transport sends
+ *   (the POST body of a fetch, or an upload); %NULL for the transport's
+ *   default (`text/plain` for `--post`, `application/octet-stream` for
+ *   an upload)
+ *
+ * Since: 0.1
+ */
+void
+prov_fetch_context_set_content_type(ProvFetchContext *self, const gchar *content_type)
+{
+	g_return_if_fail(PROV_IS_FETCH_CONTEXT(self));
+
+	g_free(self->content_type);
+	self->content_type = g_strdup(content_type);
+}
+
+/**
+ * prov_fetch_context_get_content_type:
+ * @self: a #ProvFetchContext
+ *
+ * Returns: (transfer none) (nullable): the media type, %NULL for the default
+ *
+ * Since: 0.1
+ */
+const gchar *
+prov_fetch_context_get_content_type(ProvFetchContext *self)
+{
+	g_return_val_if_fail(PROV_IS_FETCH_CONTEXT(self), NULL);
+
+	return self->content_type;
+}
+
+/**
+ * prov_fetch_context_set_final_uri:
+ * @self: a #ProvFetchContext
+ * @uri: (nullable): where the bytes came from after redirects, without
+ *   userinfo; set by the transport when a fetch succeeds (R37)
+ *
+ * Since: 0.1
+ */
+void
+prov_fetch_context_set_final_uri(ProvFetchContext *self, const gchar *uri)
+{
+	g_return_if_fail(PROV_IS_FETCH_CONTEXT(self));
+
+	g_free(self->final_uri);
+	self->final_uri = g_strdup(uri);
+}
+
+/**
+ * prov_fetch_context_get_final_uri:
+ * @self: a #ProvFetchContext
+ *
+ * Returns: (transfer none) (nullable): the final URL of the last
+ *   successful fetch, %NULL when the transport did not report one
+ *
+ * Since: 0.1
+ */
+const gchar *
+prov_fetch_context_get_final_uri(ProvFetchContext *self)
+{
+	g_return_val_if_fail(PROV_IS_FETCH_CONTEXT(self), NULL);
+
+	return self->final_uri;
+}
+
+/**
+ * prov_fetch_context_set_not_modified:
+ * @self: a #ProvFetchContext
+ * @not_modified: set by the transport: %TRUE when the server answered a
+ *   conditional request with "not modified" and the transport returned
+ *   the copy it kept
+ *
+ * Since: 0.1
+ */
+void
+prov_fetch_context_set_not_modified(ProvFetchContext *self, gboolean not_modified)
+{
+	g_return_if_fail(PROV_IS_FETCH_CONTEXT(self));
+
+	self->not_modified = not_modified;
+}
+
+/**
+ * prov_fetch_context_get_not_modified:
+ * @self: a #ProvFetchContext
+ *
+ * Returns: %TRUE when the last fetch returned the kept copy after a
+ *   "not modified" answer: the bytes equal those of the previous fetch
+ *
+ * Since: 0.1
+ */
+gboolean
+prov_fetch_context_get_not_modified(ProvFetchContext *self)
+{
+	g_return_val_if_fail(PROV_IS_FETCH_CONTEXT(self), FALSE);
+
+	return self->not_modified;
+}
+
 static void
 prov_fetch_context_dispose(GObject *object)
 {
@@ -318,6 +535,7 @@ prov_fetch_context_dispose(GObject *object)
 
 	g_clear_object(&self->tls_certificate);
 	g_clear_object(&self->tls_database);
+	g_clear_pointer(&self->post_body, g_bytes_unref);
 	G_OBJECT_CLASS(prov_fetch_context_parent_class)->dispose(object);
 }
 
@@ -329,6 +547,10 @@ prov_fetch_context_finalize(GObject *object)
 	g_free(self->user_agent);
 	prov_fetch_context_clear_secret(&self->username);
 	prov_fetch_context_clear_secret(&self->password);
+	g_free(self->cache_directory);
+	g_free(self->upload_method);
+	g_free(self->content_type);
+	g_free(self->final_uri);
 	G_OBJECT_CLASS(prov_fetch_context_parent_class)->finalize(object);
 }
 

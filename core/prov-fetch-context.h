@@ -62,4 +62,31 @@ prov_fetch_context_get_username(ProvFetchContext *self);
 PROV_API const gchar *
 prov_fetch_context_get_password(ProvFetchContext *self);
 
+PROV_API void
+prov_fetch_context_set_cache_directory(ProvFetchContext *self, const gchar *path);
+PROV_API const gchar *
+prov_fetch_context_get_cache_directory(ProvFetchContext *self);
+
+PROV_API void
+prov_fetch_context_set_post_body(ProvFetchContext *self, GBytes *body);
+PROV_API GBytes *
+prov_fetch_context_get_post_body(ProvFetchContext *self);
+PROV_API void
+prov_fetch_context_set_upload_method(ProvFetchContext *self, const gchar *method);
+PROV_API const gchar *
+prov_fetch_context_get_upload_method(ProvFetchContext *self);
+PROV_API void
+prov_fetch_context_set_content_type(ProvFetchContext *self, const gchar *content_type);
+PROV_API const gchar *
+prov_fetch_context_get_content_type(ProvFetchContext *self);
+
+PROV_API void
+prov_fetch_context_set_final_uri(ProvFetchContext *self, const gchar *uri);
+PROV_API const gchar *
+prov_fetch_context_get_final_uri(ProvFetchContext *self);
+PROV_API void
+prov_fetch_context_set_not_modified(ProvFetchContext *self, gboolean not_modified);
+PROV_API gboolean
+prov_fetch_context_get_not_modified(ProvFetchContext *self);
+
 G_END_DECLS

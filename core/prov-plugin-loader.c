@@ -75,19 +75,18 @@ prov_plugin_loader_check_descriptor(ProvPluginLoader *self, const ProvPluginDesc
 		return g_strdup_printf("built for plugin API version %u, this is version %u",
 				       descriptor->api_version, PROV_PLUGIN_API_VERSION);
 	if (descriptor->size < sizeof(ProvPluginDescriptor))
-		return g_strdup_printf("its descriptor has %u bytes, expected %u",
-				       descriptor->size, (guint)sizeof(ProvPluginDescriptor));
+		return g_strdup_printf("its descriptor has %u bytes, expected %u", descriptor->size,
+				       (guint)sizeof(ProvPluginDescriptor));
 	if (!prov_plugin_name_is_valid(descriptor->name))
 		return g_strdup("its descriptor has no valid name");
 	if (descriptor->register_func == NULL)
 		return g_strdup("its descriptor has no register function");
 	other = g_hash_table_lookup(self->plugin_names, descriptor->name);
 	if (other != NULL)
-		return g_strdup_printf("a plugin named %s is already loaded from %s",
-				       descriptor->name,
-				       prov_plugin_get_filename(other) != NULL
-					   ? prov_plugin_get_filename(other)
-					   : "the program itself");
+		return g_strdup_printf(
+		    "a plugin named %s is already loaded from %s", descriptor->name,
+		    prov_plugin_get_filename(other) != NULL ? prov_plugin_get_filename(other)
+							    : "the program itself");
 	return NULL;
 }
 
@@ -124,8 +123,8 @@ prov_plugin_loader_insert_decoder(ProvPluginLoader *self, ProvPlugin *plugin, co
 	prov_plugin_get_decoder_stage(plugin, format, &stage);
 	for (guint i = 0; i + 1 < names->len; i++) {
 		const gchar *other_format = g_ptr_array_index(names, i);
-		ProvPlugin *other = g_hash_table_lookup(self->registry[PROV_PLUGIN_KIND_DECODER],
-							other_format);
+		ProvPlugin *other =
+		    g_hash_table_lookup(self->registry[PROV_PLUGIN_KIND_DECODER], other_format);
 		ProvDecoderStage other_stage = PROV_DECODER_STAGE_LAST;
 
 		prov_plugin_get_decoder_stage(other, other_format, &other_stage);
@@ -171,12 +170,16 @@ prov_plugin_loader_add_descriptor(ProvPluginLoader *self,
 
 	reason = prov_plugin_loader_check_descriptor(self, descriptor);
 	if (reason != NULL) {
+		/* another API version's descriptor is not read past its version */
+		gboolean readable = descriptor->api_version == PROV_PLUGIN_API_VERSION &&
+				    prov_plugin_name_is_valid(descriptor->name);
+		g_autofree gchar *name = readable ? g_strdup(descriptor->name) : NULL;
+		g_autofree gchar *version = readable ? g_strdup(descriptor->version) : NULL;
+
+		/* the descriptor lives in the module: close it only after the last read */
 		if (module != NULL)
 			g_module_close(module);
-		if (descriptor->api_version != PROV_PLUGIN_API_VERSION)
-			return prov_plugin_loader_refuse(self, filename, NULL, NULL, reason, error);
-		return prov_plugin_loader_refuse(self, filename, descriptor->name,
-						 descriptor->version, reason, error);
+		return prov_plugin_loader_refuse(self, filename, name, version, reason, error);
 	}
 
 	/* the register function may have registered GTypes even when it fails: keep the code */
@@ -239,10 +242,9 @@ prov_plugin_loader_load_file(ProvPluginLoader *self, const gchar *path, GError *
 	}
 	if (!g_module_symbol(module, PROV_PLUGIN_DESCRIPTOR_SYMBOL, &symbol) || symbol == NULL) {
 		g_module_close(module);
-		return prov_plugin_loader_refuse(self, path, NULL, NULL,
-						 "not a provisiond plugin (no " PROV_PLUGIN_DESCRIPTOR_SYMBOL
-						 " symbol)",
-						 error);
+		return prov_plugin_loader_refuse(
+		    self, path, NULL, NULL,
+		    "not a provisiond plugin (no " PROV_PLUGIN_DESCRIPTOR_SYMBOL " symbol)", error);
 	}
 	return prov_plugin_loader_add_descriptor(self, symbol, path, module, error);
 }
@@ -553,8 +555,8 @@ prov_plugin_loader_create_transport(ProvPluginLoader *self, const gchar *scheme,
 	g_return_val_if_fail(PROV_IS_PLUGIN_LOADER(self), NULL);
 	g_return_val_if_fail(scheme != NULL, NULL);
 
-	return PROV_TRANSPORT(prov_plugin_loader_create(self, PROV_PLUGIN_KIND_TRANSPORT, scheme,
-							error));
+	return PROV_TRANSPORT(
+	    prov_plugin_loader_create(self, PROV_PLUGIN_KIND_TRANSPORT, scheme, error));
 }
 
 /**
@@ -574,8 +576,8 @@ prov_plugin_loader_create_decoder(ProvPluginLoader *self, const gchar *format, G
 	g_return_val_if_fail(PROV_IS_PLUGIN_LOADER(self), NULL);
 	g_return_val_if_fail(format != NULL, NULL);
 
-	return PROV_DECODER(prov_plugin_loader_create(self, PROV_PLUGIN_KIND_DECODER, format,
-						      error));
+	return PROV_DECODER(
+	    prov_plugin_loader_create(self, PROV_PLUGIN_KIND_DECODER, format, error));
 }
 
 /**

@@ -162,8 +162,7 @@ prov_plugin_add(ProvPlugin *self,
 				 name != NULL ? name : "(null)");
 		return;
 	}
-	if (!G_TYPE_IS_OBJECT(type) || G_TYPE_IS_ABSTRACT(type) ||
-	    !g_type_is_a(type, iface)) {
+	if (!G_TYPE_IS_OBJECT(type) || G_TYPE_IS_ABSTRACT(type) || !g_type_is_a(type, iface)) {
 		prov_plugin_fail(self, "%s %s: type %s is not an instantiable %s", kind_name, name,
 				 type != G_TYPE_INVALID ? g_type_name(type) : "(invalid)",
 				 g_type_name(iface));
@@ -470,7 +469,8 @@ prov_plugin_init(ProvPlugin *self)
 	for (guint kind = 0; kind < PROV_PLUGIN_KIND_LAST; kind++) {
 		self->names[kind] = g_ptr_array_new_with_free_func(g_free);
 		g_ptr_array_add(self->names[kind], NULL);
-		self->entries[kind] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		self->entries[kind] =
+		    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	}
 }
 

@@ -140,7 +140,7 @@ typedef struct {
 #define PROV_PLUGIN_DEFINE(name, register_func)                                                    \
 	PROV_PLUGIN_DESCRIPTOR_DEFINITION(name) = {                                                \
 	    PROV_PLUGIN_API_VERSION, sizeof(ProvPluginDescriptor), #name, PROV_PLUGIN_VERSION,     \
-	    register_func,	     {NULL, NULL, NULL, NULL},                                      \
+	    register_func,	     {NULL, NULL, NULL, NULL},                                     \
 	};
 
 /**

@@ -27,6 +27,8 @@
 #include "prov-plugin.h"
 #include "prov-profile.h"
 #include "prov-rule.h"
+#include "prov-tls-database.h"
+#include "prov-tls.h"
 #include "prov-transport.h"
 #include "prov-trigger-host.h"
 #include "prov-trigger.h"

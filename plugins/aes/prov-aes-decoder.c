@@ -22,7 +22,9 @@
  * and whitespace, with `<`, or with the gzip magic; a wrong key passes the
  * padding check alone about once in 256 tries. A candidate is checked on
  * the last block and the first blocks only; the whole file is decrypted
- * once, with the key that passed.
+ * once, with the key that passed. Detection always derives all three keys,
+ * so that every failure takes as long (R34): it costs one PBKDF2 run per
+ * encrypted profile, which `--kdf` saves.
  */
 struct _ProvAesDecoder {
 	GObject parent_instance;
@@ -48,14 +50,7 @@ typedef struct {
 	guint iterations;
 } ProvAesCandidate;
 
-static void
-prov_aes_cipher_deinit(gnutls_cipher_hd_t cipher)
-{
-	if (cipher != NULL)
-		gnutls_cipher_deinit(cipher);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(gnutls_cipher_hd_t, prov_aes_cipher_deinit)
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC(gnutls_cipher_hd_t, gnutls_cipher_deinit, NULL)
 
 static gboolean
 prov_aes_decoder_probe(ProvDecoder *decoder, GBytes *data)
@@ -155,7 +150,7 @@ prov_aes_candidate_fits(const guint8 *key_iv,
 			gsize ciphertext_length,
 			gsize *plaintext_length)
 {
-	g_autoptr(gnutls_cipher_hd_t) cipher = prov_aes_cipher_new(key_iv, NULL);
+	g_auto(gnutls_cipher_hd_t) cipher = prov_aes_cipher_new(key_iv, NULL);
 	const guint8 *iv = key_iv + PROV_AES_KEY_LENGTH;
 	guint8 block[PROV_AES_BLOCK_LENGTH];
 	g_autofree guint8 *prefix = NULL;
@@ -175,14 +170,15 @@ prov_aes_candidate_fits(const guint8 *key_iv,
 	length = ciphertext_length - pad;
 	prefix = g_malloc(ciphertext_length);
 	while (content == PROV_AES_CONTENT_UNDECIDED) {
-		gsize wanted = MIN(MAX(prefix_length * 2, PROV_AES_BLOCK_LENGTH), ciphertext_length);
+		gsize wanted =
+		    MIN(MAX(prefix_length * 2, PROV_AES_BLOCK_LENGTH), ciphertext_length);
 
 		if (!prov_aes_decrypt_blocks(cipher, iv, ciphertext, prefix_length,
 					     wanted - prefix_length, prefix + prefix_length))
 			break;
 		prefix_length = wanted;
-		content = prov_aes_classify(prefix, MIN(prefix_length, length),
-					    prefix_length >= length);
+		content =
+		    prov_aes_classify(prefix, MIN(prefix_length, length), prefix_length >= length);
 	}
 	gnutls_memset(prefix, 0, prefix_length);
 	*plaintext_length = length;
@@ -196,7 +192,7 @@ prov_aes_decrypt_all(const guint8 *key_iv,
 		     gsize plaintext_length,
 		     GError **error)
 {
-	g_autoptr(gnutls_cipher_hd_t) cipher = prov_aes_cipher_new(key_iv, error);
+	g_auto(gnutls_cipher_hd_t) cipher = prov_aes_cipher_new(key_iv, error);
 	g_autofree guint8 *plaintext = NULL;
 
 	if (cipher == NULL)
@@ -246,6 +242,9 @@ prov_aes_decoder_decode(ProvDecoder *decoder, GBytes *data, ProvDecodeContext *c
 	gsize ciphertext_length;
 	ProvAesCandidate candidates[3];
 	guint n_candidates = prov_aes_candidates(ctx, candidates);
+	const ProvAesCandidate *fitting = NULL;
+	guint8 fitting_key_iv[PROV_AES_KEY_IV_LENGTH];
+	gsize fitting_length = 0;
 	gboolean whole_blocks;
 
 	if (!prov_aes_decoder_probe(decoder, data) || length < PROV_AES_HEADER_LENGTH) {
@@ -261,41 +260,46 @@ prov_aes_decoder_decode(ProvDecoder *decoder, GBytes *data, ProvDecodeContext *c
 	ciphertext_length = length - PROV_AES_HEADER_LENGTH;
 	whole_blocks = ciphertext_length > 0 && ciphertext_length % PROV_AES_BLOCK_LENGTH == 0;
 
+	/*
+	 * R34: every candidate is derived and checked, even after one fitted, so that a
+	 * failure after decryption (bad gzip, bad XML) takes as long as a wrong key, and a
+	 * file that is not whole blocks pays for the derivations too
+	 */
 	for (guint i = 0; i < n_candidates; i++) {
 		guint8 key_iv[PROV_AES_KEY_IV_LENGTH];
 		gsize plaintext_length = 0;
-		gboolean fits;
-		g_autoptr(GBytes) plaintext = NULL;
 
 		if (!prov_aes_kdf_derive(candidates[i].kdf, candidates[i].iterations, passphrase,
-					 passphrase_length, salt, key_iv, error))
+					 passphrase_length, salt, key_iv, error)) {
+			gnutls_memset(fitting_key_iv, 0, sizeof(fitting_key_iv));
 			return NULL;
-		/*
-		 * a file that is not whole blocks still pays for every derivation, so that its
-		 * failure takes as long as a wrong key's (R34)
-		 */
-		fits = whole_blocks &&
-		       prov_aes_candidate_fits(key_iv, ciphertext, ciphertext_length,
-					       &plaintext_length);
-		if (fits && plaintext_length > prov_decode_context_get_output_max(ctx)) {
-			gnutls_memset(key_iv, 0, sizeof(key_iv));
+		}
+		if (fitting == NULL && whole_blocks &&
+		    prov_aes_candidate_fits(key_iv, ciphertext, ciphertext_length,
+					    &plaintext_length)) {
+			fitting = &candidates[i];
+			fitting_length = plaintext_length;
+			memcpy(fitting_key_iv, key_iv, sizeof(key_iv));
+		}
+		gnutls_memset(key_iv, 0, sizeof(key_iv));
+	}
+	if (fitting != NULL) {
+		g_autofree gchar *name = prov_aes_kdf_describe(fitting->kdf, fitting->iterations);
+		g_autoptr(GBytes) plaintext = NULL;
+
+		if (fitting_length > prov_decode_context_get_output_max(ctx)) {
+			gnutls_memset(fitting_key_iv, 0, sizeof(fitting_key_iv));
 			g_set_error(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED,
 				    "decoded size exceeds the limit of %" G_GSIZE_FORMAT " bytes",
 				    prov_decode_context_get_output_max(ctx));
 			return NULL;
 		}
-		if (fits)
-			plaintext = prov_aes_decrypt_all(key_iv, ciphertext, ciphertext_length,
-							 plaintext_length, error);
-		gnutls_memset(key_iv, 0, sizeof(key_iv));
-		if (fits) {
-			g_autofree gchar *name =
-			    prov_aes_kdf_describe(candidates[i].kdf, candidates[i].iterations);
-
-			if (plaintext != NULL)
-				g_debug("decrypted with key derivation %s", name);
-			return g_steal_pointer(&plaintext);
-		}
+		plaintext = prov_aes_decrypt_all(fitting_key_iv, ciphertext, ciphertext_length,
+						 fitting_length, error);
+		gnutls_memset(fitting_key_iv, 0, sizeof(fitting_key_iv));
+		if (plaintext != NULL)
+			g_debug("decrypted with key derivation %s", name);
+		return g_steal_pointer(&plaintext);
 	}
 	if (!whole_blocks) {
 		g_set_error(error, PROV_ERROR, PROV_ERROR_CORRUPT_FILE,
@@ -353,7 +357,7 @@ prov_aes_decoder_encrypt(GBytes *data,
 	g_autofree guint8 *output = NULL;
 	guint8 *body;
 	guint8 key_iv[PROV_AES_KEY_IV_LENGTH];
-	g_autoptr(gnutls_cipher_hd_t) cipher = NULL;
+	g_auto(gnutls_cipher_hd_t) cipher = NULL;
 	int status;
 
 	if (passphrase == NULL || passphrase_length == 0) {
@@ -377,7 +381,8 @@ prov_aes_decoder_encrypt(GBytes *data,
 		}
 	}
 	body = output + PROV_AES_HEADER_LENGTH;
-	memcpy(body, plaintext, length);
+	if (length > 0)
+		memcpy(body, plaintext, length);
 	memset(body + length, (int)pad, pad);
 
 	if (!prov_aes_kdf_derive(kdf, iterations, passphrase, passphrase_length,

@@ -41,8 +41,8 @@ prov_aes_kdf_bytes_to_key(gnutls_digest_algorithm_t algorithm,
 		}
 		memcpy(input + offset, passphrase, passphrase_length);
 		memcpy(input + offset + passphrase_length, salt, PROV_AES_SALT_LENGTH);
-		status = gnutls_hash_fast(algorithm, input,
-					  offset + passphrase_length + PROV_AES_SALT_LENGTH, digest);
+		status = gnutls_hash_fast(
+		    algorithm, input, offset + passphrase_length + PROV_AES_SALT_LENGTH, digest);
 		if (status < 0) {
 			g_set_error(error, PROV_ERROR, PROV_ERROR_FAILED, "%s digest failed: %s",
 				    gnutls_digest_get_name(algorithm), gnutls_strerror(status));
@@ -103,8 +103,8 @@ prov_aes_kdf_derive(ProvRuleKdf kdf,
 		/* a rule cannot ask for more (prov-rule.h); neither can a caller of this */
 		if (iterations > PROV_RULE_KDF_PBKDF2_MAX_ITERATIONS) {
 			g_set_error(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT,
-				    "pbkdf2 iteration count %u is over the limit of %u",
-				    iterations, (guint)PROV_RULE_KDF_PBKDF2_MAX_ITERATIONS);
+				    "pbkdf2 iteration count %u is over the limit of %u", iterations,
+				    (guint)PROV_RULE_KDF_PBKDF2_MAX_ITERATIONS);
 			return FALSE;
 		}
 		status = gnutls_pbkdf2(GNUTLS_MAC_SHA256, &key, &salt_datum, iterations, key_iv,

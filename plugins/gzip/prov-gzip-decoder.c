@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <prov-error.h>
+#include <string.h>
 #include <zlib.h>
 
 #include "prov-gzip-decoder.h"
@@ -72,11 +73,31 @@ prov_gzip_inflate_end_cb(z_stream *stream)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(z_stream, prov_gzip_inflate_end_cb)
 
 /*
+ * RFC 1952 2.3.1: the last member ends with its length (ISIZE, modulo
+ * 2^32); a good first guess for the output, which saves the copies of
+ * growing a large profile step by step. It is only a guess: the sender
+ * chooses it, so it never lifts the cap.
+ */
+static gsize
+prov_gzip_size_hint(const guint8 *input, gsize input_length)
+{
+	guint32 isize;
+
+	if (input_length < 18)
+		return 0;
+	memcpy(&isize, input + input_length - 4, sizeof(isize));
+	return GUINT32_FROM_LE(isize);
+}
+
+/*
  * Grows the output towards the cap plus one byte: a member that produces
  * that byte is over the cap, without ever holding more than cap + 1 bytes.
  */
 static gboolean
-prov_gzip_buffer_grow(ProvGzipBuffer *buffer, gsize input_length, gsize output_max)
+prov_gzip_buffer_grow(ProvGzipBuffer *buffer,
+		      const guint8 *input,
+		      gsize input_length,
+		      gsize output_max)
 {
 	gsize ceiling = output_max + 1;
 	gsize wanted;
@@ -84,7 +105,8 @@ prov_gzip_buffer_grow(ProvGzipBuffer *buffer, gsize input_length, gsize output_m
 	if (buffer->allocated >= ceiling)
 		return FALSE;
 	if (buffer->allocated == 0)
-		wanted = MAX(input_length * 4, PROV_GZIP_MIN_ALLOCATION);
+		wanted = MAX(MAX(input_length * 4, PROV_GZIP_MIN_ALLOCATION),
+			     prov_gzip_size_hint(input, input_length));
 	else
 		wanted = buffer->allocated * 2;
 	buffer->allocated = MIN(wanted, ceiling);
@@ -127,8 +149,7 @@ prov_gzip_decoder_decode(ProvDecoder *decoder, GBytes *data, ProvDecodeContext *
 	int status;
 
 	if (inflateInit2(&stream, PROV_GZIP_WINDOW_BITS) != Z_OK) {
-		g_set_error_literal(error, PROV_ERROR, PROV_ERROR_FAILED,
-				    "cannot initialise zlib");
+		g_set_error_literal(error, PROV_ERROR, PROV_ERROR_FAILED, "cannot initialise zlib");
 		return NULL;
 	}
 	for (;;) {
@@ -136,7 +157,7 @@ prov_gzip_decoder_decode(ProvDecoder *decoder, GBytes *data, ProvDecodeContext *
 		gsize out_before;
 
 		if (buffer.length == buffer.allocated &&
-		    !prov_gzip_buffer_grow(&buffer, input_length, output_max)) {
+		    !prov_gzip_buffer_grow(&buffer, input, input_length, output_max)) {
 			g_set_error(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED,
 				    "decoded size exceeds the limit of %" G_GSIZE_FORMAT " bytes",
 				    output_max);
@@ -170,7 +191,8 @@ prov_gzip_decoder_decode(ProvDecoder *decoder, GBytes *data, ProvDecodeContext *
 				inflateReset(&stream);
 				continue;
 			}
-			/* R19: gzip(1) only warns here; the device format has nothing after the data */
+			/* R19: gzip(1) only warns here; the device format has nothing after the
+			 * data */
 			g_set_error(error, PROV_ERROR, PROV_ERROR_CORRUPT_FILE,
 				    "corrupt gzip data: %" G_GSIZE_FORMAT
 				    " bytes of trailing garbage after the last member",
@@ -216,8 +238,7 @@ prov_gzip_decoder_encode(ProvDecoder *decoder, GBytes *data, ProvDecodeContext *
 	}
 	if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, PROV_GZIP_WINDOW_BITS, 8,
 			 Z_DEFAULT_STRATEGY) != Z_OK) {
-		g_set_error_literal(error, PROV_ERROR, PROV_ERROR_FAILED,
-				    "cannot initialise zlib");
+		g_set_error_literal(error, PROV_ERROR, PROV_ERROR_FAILED, "cannot initialise zlib");
 		return NULL;
 	}
 	/* deflateBound() covers the zlib wrapper; the gzip one is 12 bytes longer */

@@ -74,6 +74,7 @@ typedef struct {
 	GTlsCertificate *peer_certificate;
 	ProvSoupCacheEntry *cache;
 	gboolean conditional;
+	gboolean answered;
 } ProvSoupRequest;
 
 static void
@@ -325,6 +326,16 @@ prov_soup_error_convert(ProvSoupRequest *request, GError *error)
 	if (error->domain == G_TLS_ERROR)
 		return prov_soup_error_new(request, PROV_ERROR_TLS_FAILED, "tls: %s",
 					   error->message);
+	/* TLS 1.3: a server that refuses the client certificate says so by closing, after the handshake */
+	if (!request->answered && g_ascii_strcasecmp(g_uri_get_scheme(request->uri), "https") == 0 &&
+	    (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+	     g_error_matches(error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)))
+		return prov_soup_error_new(request, PROV_ERROR_TLS_FAILED,
+					   "server closed the connection before answering%s: %s",
+					   prov_fetch_context_get_tls_certificate(request->ctx) != NULL
+					       ? " (client certificate refused?)"
+					       : "",
+					   error->message);
 	if (error->domain == SOUP_SESSION_ERROR)
 		return prov_soup_error_new(request, PROV_ERROR_PROTOCOL, "%s", error->message);
 	if (request->received != NULL && request->received->len > 0)
@@ -452,6 +463,20 @@ prov_soup_authenticate_cb(SoupMessage *message,
 		request->auth_attempts);
 	soup_auth_authenticate(auth, username, password != NULL ? password : "");
 	return TRUE;
+}
+
+/*
+ * libsoup 3.2 re-sends a request after an auth challenge with the body
+ * stream it already consumed, which arrives empty: the body is set anew
+ */
+static void
+prov_soup_restarted_cb(SoupMessage *message, gpointer user_data)
+{
+	ProvSoupRequest *request = user_data;
+
+	if (request->request_body != NULL)
+		soup_message_set_request_body_from_bytes(message, request->content_type,
+							 request->request_body);
 }
 
 static void
@@ -595,7 +620,9 @@ prov_soup_read_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 	}
 	data = g_bytes_get_data(chunk, &size);
 	if (size == 0) {
-		/* R36: libsoup reports short bodies itself; this guards the declared length anyway
+		/*
+		 * R36: with "Connection: close" libsoup reads a Content-Length
+		 * body up to EOF and takes a short one for complete
 		 */
 		if (request->content_length >= 0 &&
 		    (goffset)request->received->len != request->content_length) {
@@ -610,7 +637,7 @@ prov_soup_read_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		return;
 	}
 	prov_soup_request_touch(request);
-	/* R17: the cap holds while streaming; at most one byte past it is ever buffered */
+	/* R17: the cap holds while streaming; a chunk that would pass it never joins the body */
 	if (request->received->len + size > request->size_max) {
 		prov_soup_request_return_error(
 		    task, prov_soup_error_new(request, PROV_ERROR_LIMIT_EXCEEDED,
@@ -628,10 +655,13 @@ static void
 prov_soup_request_read_next(GTask *task)
 {
 	ProvSoupRequest *request = g_task_get_task_data(task);
-	gsize count =
-	    MIN((gsize)PROV_SOUP_READ_CHUNK, request->size_max - request->received->len + 1);
 
-	g_input_stream_read_bytes_async(request->stream, count, G_PRIORITY_DEFAULT,
+	/*
+	 * a fixed chunk, not what is left under the cap: libsoup's chunked
+	 * decoder cannot read less than a chunk boundary; the chunk is checked
+	 * against the cap before it joins the body
+	 */
+	g_input_stream_read_bytes_async(request->stream, PROV_SOUP_READ_CHUNK, G_PRIORITY_DEFAULT,
 					request->cancellable, prov_soup_read_cb, task);
 }
 
@@ -766,6 +796,7 @@ prov_soup_send_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 		return;
 	}
 	prov_soup_request_touch(request);
+	request->answered = TRUE;
 	status = soup_message_get_status(request->message);
 	g_debug("%s answered %u", g_uri_get_host(request->uri), status);
 	if (prov_soup_status_is_redirect(status)) {
@@ -834,6 +865,7 @@ prov_soup_request_send(GTask *task)
 	}
 	request->tls_errors_seen = FALSE;
 	request->tls_errors = 0;
+	request->answered = FALSE;
 	request->message = soup_message_new_from_uri(request->method, request->uri);
 	/* R37: redirects are followed above, under our own limit and scheme policy */
 	soup_message_add_flags(request->message, SOUP_MESSAGE_NO_REDIRECT);
@@ -852,6 +884,8 @@ prov_soup_request_send(GTask *task)
 	g_signal_connect(request->message, "accept-certificate",
 			 G_CALLBACK(prov_soup_accept_certificate_cb), request);
 	g_signal_connect(request->message, "authenticate", G_CALLBACK(prov_soup_authenticate_cb),
+			 request);
+	g_signal_connect(request->message, "restarted", G_CALLBACK(prov_soup_restarted_cb),
 			 request);
 	soup_session_send_async(request->session, request->message, G_PRIORITY_DEFAULT,
 				request->cancellable, prov_soup_send_cb, task);
@@ -948,8 +982,10 @@ prov_soup_session_new(ProvFetchContext *ctx)
 	/* a device has no proxy settings; the environment must not redirect provisioning */
 	soup_session_set_proxy_resolver(session, NULL);
 	/* reference 6.2.3: Basic and Digest only */
-	soup_session_remove_feature_by_type(session, SOUP_TYPE_AUTH_NTLM);
-	soup_session_remove_feature_by_type(session, SOUP_TYPE_AUTH_NEGOTIATE);
+	if (soup_session_has_feature(session, SOUP_TYPE_AUTH_NTLM))
+		soup_session_remove_feature_by_type(session, SOUP_TYPE_AUTH_NTLM);
+	if (soup_session_has_feature(session, SOUP_TYPE_AUTH_NEGOTIATE))
+		soup_session_remove_feature_by_type(session, SOUP_TYPE_AUTH_NEGOTIATE);
 	/* reference 6.3.1: system roots, CAFile and the custom CA, as the engine built them */
 	if (database != NULL)
 		soup_session_set_tls_database(session, database);

@@ -36,11 +36,8 @@ prov_soup_test_fetch(ProvTransport *transport,
 }
 
 gboolean
-prov_soup_test_upload(ProvTransport *transport,
-		      const gchar *url,
-		      ProvFetchContext *ctx,
-		      GBytes *data,
-		      GError **error)
+prov_soup_test_upload(
+    ProvTransport *transport, const gchar *url, ProvFetchContext *ctx, GBytes *data, GError **error)
 {
 	g_autoptr(GAsyncResult) result = NULL;
 	g_autoptr(GUri) uri = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
@@ -80,8 +77,8 @@ prov_soup_test_closed_port(void)
 	g_autoptr(GSocketAddress) bound = NULL;
 	g_autoptr(GError) error = NULL;
 
-	socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-			      &error);
+	socket =
+	    g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
 	g_assert_no_error(error);
 	g_assert_true(g_socket_bind(socket, any, FALSE, &error));
 	bound = g_socket_get_local_address(socket, &error);
@@ -155,8 +152,8 @@ prov_soup_test_raw_written_cb(GObject *source, GAsyncResult *result, gpointer us
 	case PROV_SOUP_TEST_RAW_HOLD:
 		break;
 	case PROV_SOUP_TEST_RAW_DRIP:
-		conn->drip_source = g_timeout_add(conn->raw->drip_interval_ms,
-						  prov_soup_test_raw_drip_cb, conn);
+		conn->drip_source =
+		    g_timeout_add(conn->raw->drip_interval_ms, prov_soup_test_raw_drip_cb, conn);
 		break;
 	}
 }
@@ -234,8 +231,7 @@ prov_soup_test_raw_new(ProvSoupTestRawMode mode, const gchar *response, gsize re
 						    NULL, &bound, &error));
 	g_assert_no_error(error);
 	raw->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-	g_signal_connect(raw->service, "incoming", G_CALLBACK(prov_soup_test_raw_incoming_cb),
-			 raw);
+	g_signal_connect(raw->service, "incoming", G_CALLBACK(prov_soup_test_raw_incoming_cb), raw);
 	g_socket_service_start(raw->service);
 	return raw;
 }

@@ -144,11 +144,8 @@ prov_tftp_packet_set_option(ProvTftpOptions *options,
 }
 
 static gboolean
-prov_tftp_packet_parse_options(const guint8 *datagram,
-			       gsize len,
-			       gsize offset,
-			       ProvTftpOptions *options,
-			       GError **error)
+prov_tftp_packet_parse_options(
+    const guint8 *datagram, gsize len, gsize offset, ProvTftpOptions *options, GError **error)
 {
 	while (offset < len) {
 		const gchar *name = prov_tftp_packet_read_string(datagram, len, &offset);
@@ -208,8 +205,8 @@ prov_tftp_packet_parse(const guint8 *datagram, gsize len, ProvTftpPacket *packet
 
 	memset(packet, 0, sizeof(*packet));
 	if (len < 2) {
-		g_set_error(error, PROV_ERROR, PROV_ERROR_PROTOCOL, "tftp packet of %" G_GSIZE_FORMAT
-			    " bytes is too short", len);
+		g_set_error(error, PROV_ERROR, PROV_ERROR_PROTOCOL,
+			    "tftp packet of %" G_GSIZE_FORMAT " bytes is too short", len);
 		return FALSE;
 	}
 	opcode = prov_tftp_packet_read_u16(datagram);
@@ -271,11 +268,8 @@ prov_tftp_packet_append(guint8 *buffer, gsize size, gsize *offset, const gchar *
 }
 
 static gboolean
-prov_tftp_packet_append_number(guint8 *buffer,
-			       gsize size,
-			       gsize *offset,
-			       const gchar *name,
-			       guint64 value)
+prov_tftp_packet_append_number(
+    guint8 *buffer, gsize size, gsize *offset, const gchar *name, guint64 value)
 {
 	gchar number[PROV_TFTP_NUMBER_DIGITS_MAX + 1];
 
@@ -301,9 +295,8 @@ prov_tftp_packet_append_options(guint8 *buffer,
 	if (options->has_timeout &&
 	    !prov_tftp_packet_append_number(buffer, size, offset, "timeout", options->timeout))
 		return FALSE;
-	if (options->has_windowsize &&
-	    !prov_tftp_packet_append_number(buffer, size, offset, "windowsize",
-					    options->windowsize))
+	if (options->has_windowsize && !prov_tftp_packet_append_number(
+					   buffer, size, offset, "windowsize", options->windowsize))
 		return FALSE;
 	return TRUE;
 }

@@ -242,16 +242,15 @@ prov_tftp_session_build_request(ProvTftpSession *self, GError **error)
 {
 	ProvTftpOpcode opcode = self->write ? PROV_TFTP_OPCODE_WRQ : PROV_TFTP_OPCODE_RRQ;
 
-	self->request_len =
-	    prov_tftp_packet_encode_request(self->request_packet, sizeof(self->request_packet),
-					    opcode, self->filename,
-					    self->options_sent ? &self->requested : NULL);
+	self->request_len = prov_tftp_packet_encode_request(
+	    self->request_packet, sizeof(self->request_packet), opcode, self->filename,
+	    self->options_sent ? &self->requested : NULL);
 	/* a name that fits only without the options still gets its file, as RFC 1350 would */
 	if (self->request_len == 0 && self->options_sent) {
 		self->options_sent = FALSE;
-		self->request_len = prov_tftp_packet_encode_request(
-		    self->request_packet, sizeof(self->request_packet), opcode, self->filename,
-		    NULL);
+		self->request_len = prov_tftp_packet_encode_request(self->request_packet,
+								    sizeof(self->request_packet),
+								    opcode, self->filename, NULL);
 	}
 	/* R11: refused before anything is sent */
 	if (self->request_len == 0) {
@@ -325,9 +324,7 @@ prov_tftp_session_begin_transfer(ProvTftpSession *self)
 }
 
 static ProvTftpStep
-prov_tftp_session_receive_error(ProvTftpSession *self,
-				const ProvTftpPacket *packet,
-				GError **error)
+prov_tftp_session_receive_error(ProvTftpSession *self, const ProvTftpPacket *packet, GError **error)
 {
 	gint code = PROV_ERROR_PROTOCOL;
 
@@ -413,8 +410,8 @@ prov_tftp_session_receive_data(ProvTftpSession *self, const ProvTftpPacket *pack
 		return prov_tftp_session_fail(
 		    self, PROV_TFTP_ERROR_CODE_ILLEGAL_OPERATION,
 		    g_error_new(PROV_ERROR, PROV_ERROR_PROTOCOL,
-				"tftp data block of %zu bytes exceeds blksize %u",
-				packet->data_len, self->blksize),
+				"tftp data block of %zu bytes exceeds blksize %u", packet->data_len,
+				self->blksize),
 		    error);
 	if (packet->data_len > self->size_max - self->data->len)
 		return prov_tftp_session_fail(
@@ -431,8 +428,7 @@ prov_tftp_session_receive_data(ProvTftpSession *self, const ProvTftpPacket *pack
 		self->state = PROV_TFTP_SESSION_FINISHED;
 		if (self->has_tsize && self->tsize != self->data->len) {
 			g_set_error(error, PROV_ERROR, PROV_ERROR_PROTOCOL,
-				    "tftp server announced %" G_GUINT64_FORMAT
-				    " bytes but sent %u",
+				    "tftp server announced %" G_GUINT64_FORMAT " bytes but sent %u",
 				    self->tsize, self->data->len);
 			return PROV_TFTP_STEP_FAILED;
 		}
@@ -471,9 +467,7 @@ prov_tftp_session_receive_ack(ProvTftpSession *self, const ProvTftpPacket *packe
 }
 
 static ProvTftpStep
-prov_tftp_session_receive_first(ProvTftpSession *self,
-				const ProvTftpPacket *packet,
-				GError **error)
+prov_tftp_session_receive_first(ProvTftpSession *self, const ProvTftpPacket *packet, GError **error)
 {
 	if (packet->opcode == PROV_TFTP_OPCODE_OACK)
 		return prov_tftp_session_receive_oack(self, packet, error);
@@ -486,13 +480,12 @@ prov_tftp_session_receive_first(ProvTftpSession *self,
 		prov_tftp_session_begin_transfer(self);
 		return PROV_TFTP_STEP_PROGRESS;
 	}
-	return prov_tftp_session_fail(
-	    self, PROV_TFTP_ERROR_CODE_ILLEGAL_OPERATION,
-	    g_error_new(PROV_ERROR, PROV_ERROR_PROTOCOL,
-			"unexpected tftp %s %u in reply to a %s request",
-			prov_tftp_opcode_to_string(packet->opcode), packet->block,
-			self->write ? "write" : "read"),
-	    error);
+	return prov_tftp_session_fail(self, PROV_TFTP_ERROR_CODE_ILLEGAL_OPERATION,
+				      g_error_new(PROV_ERROR, PROV_ERROR_PROTOCOL,
+						  "unexpected tftp %s %u in reply to a %s request",
+						  prov_tftp_opcode_to_string(packet->opcode),
+						  packet->block, self->write ? "write" : "read"),
+				      error);
 }
 
 /**

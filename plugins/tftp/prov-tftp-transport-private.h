@@ -20,7 +20,8 @@ typedef struct {
 	/* the bounds of the timeout derived from the measured round trip */
 	guint min_ms;
 	guint max_ms;
-	/* retransmissions of one packet before the peer counts as gone */
+	/* retransmissions of one packet before the peer counts as gone, once the back-off reached
+	 * max_ms */
 	guint max_retries;
 	/* 0: the fetch context's timeout and inactivity timeout (seconds) */
 	guint deadline_ms;

@@ -21,8 +21,8 @@
 /* reference 6.1: about 1 s before any round trip is measured */
 #define PROV_TFTP_DEFAULT_INITIAL_MS 1000
 /* above the scheduling noise of a busy host, far below any server's own timer */
-#define PROV_TFTP_DEFAULT_MIN_MS 50
-#define PROV_TFTP_DEFAULT_MAX_MS 8000
+#define PROV_TFTP_DEFAULT_MIN_MS      50
+#define PROV_TFTP_DEFAULT_MAX_MS      8000
 #define PROV_TFTP_DEFAULT_MAX_RETRIES 6
 /* datagrams read in one dispatch, so that other sources still run */
 #define PROV_TFTP_RECEIVE_BURST 64
@@ -262,9 +262,9 @@ prov_tftp_transfer_read_errors(ProvTftpTransfer *self)
 			g_autofree gchar *server = prov_tftp_transfer_describe_server(self);
 
 			g_clear_error(&self->address_error);
-			self->address_error = g_error_new(
-			    PROV_ERROR, PROV_ERROR_UNREACHABLE, "tftp server %s unreachable: %s",
-			    server, g_strerror(error_number));
+			self->address_error = g_error_new(PROV_ERROR, PROV_ERROR_UNREACHABLE,
+							  "tftp server %s unreachable: %s", server,
+							  g_strerror(error_number));
 			self->address_failed = TRUE;
 		}
 	}
@@ -282,8 +282,8 @@ prov_tftp_transfer_send(ProvTftpTransfer *self,
 
 	for (guint attempt = 0; attempt < 2; attempt++) {
 		g_clear_error(&error_local);
-		if (g_socket_send_to(self->socket, G_SOCKET_ADDRESS(to), (const gchar *)packet,
-				     len, NULL, &error_local) >= 0)
+		if (g_socket_send_to(self->socket, G_SOCKET_ADDRESS(to), (const gchar *)packet, len,
+				     NULL, &error_local) >= 0)
 			return TRUE;
 		/* a full buffer is a loss like any other: the timer resends */
 		if (g_error_matches(error_local, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
@@ -299,12 +299,11 @@ prov_tftp_transfer_send(ProvTftpTransfer *self,
 		g_autofree gchar *server = prov_tftp_transfer_describe_server(self);
 
 		g_clear_error(&self->address_error);
-		self->address_error =
-		    g_error_new(PROV_ERROR,
-				prov_tftp_transfer_is_unreachable(error_local)
-				    ? PROV_ERROR_UNREACHABLE
-				    : PROV_ERROR_FAILED,
-				"cannot send to tftp server %s: %s", server, error_local->message);
+		self->address_error = g_error_new(
+		    PROV_ERROR,
+		    prov_tftp_transfer_is_unreachable(error_local) ? PROV_ERROR_UNREACHABLE
+								   : PROV_ERROR_FAILED,
+		    "cannot send to tftp server %s: %s", server, error_local->message);
 	}
 	self->address_failed = TRUE;
 	return FALSE;
@@ -386,10 +385,10 @@ prov_tftp_transfer_timer_cb(gpointer user_data)
 		gint64 ms = (self->deadline_at - self->started_at) / 1000;
 
 		prov_tftp_transfer_fail(
-		    self, g_error_new(PROV_ERROR, PROV_ERROR_TIMED_OUT,
-				      "tftp transfer with %s not complete after %" G_GINT64_FORMAT
-				      " ms",
-				      self->host, ms));
+		    self,
+		    g_error_new(PROV_ERROR, PROV_ERROR_TIMED_OUT,
+				"tftp transfer with %s not complete after %" G_GINT64_FORMAT " ms",
+				self->host, ms));
 		return G_SOURCE_REMOVE;
 	}
 	if (now >= self->inactivity_at) {
@@ -400,14 +399,21 @@ prov_tftp_transfer_timer_cb(gpointer user_data)
 		return G_SOURCE_REMOVE;
 	}
 	if (self->socket != NULL && now >= self->retransmit_at) {
-		if (self->retries >= self->timing.max_retries) {
+		/*
+		 * A bounded number of attempts per packet (reference 6.1), but not
+		 * before the back-off reached its ceiling: after a short measured round
+		 * trip, a few doublings still wait less than a server's own timer (1 s
+		 * for tftpd-hpa, which never answers a repeated ACK)
+		 */
+		if (self->retries >= self->timing.max_retries &&
+		    self->rto >= (gint64)self->timing.max_ms * 1000) {
 			g_autofree gchar *server = prov_tftp_transfer_describe_server(self);
 
 			g_clear_error(&self->address_error);
-			self->address_error = g_error_new(
-			    PROV_ERROR, PROV_ERROR_TIMED_OUT,
-			    "no answer from tftp server %s after %u attempts", server,
-			    self->retries + 1);
+			self->address_error =
+			    g_error_new(PROV_ERROR, PROV_ERROR_TIMED_OUT,
+					"no answer from tftp server %s after %u attempts", server,
+					self->retries + 1);
 			self->address_failed = TRUE;
 			/* the timer serves the next address too; @self may be gone */
 			prov_tftp_transfer_fail_address(self);
@@ -443,9 +449,8 @@ prov_tftp_transfer_answer_stranger(ProvTftpTransfer *self,
 	if (self->strangers >= PROV_TFTP_STRANGER_REPLIES_MAX)
 		return;
 	self->strangers++;
-	packet_len = prov_tftp_packet_encode_error(packet, sizeof(packet),
-						   PROV_TFTP_ERROR_CODE_UNKNOWN_TID,
-						   "unknown transfer id");
+	packet_len = prov_tftp_packet_encode_error(
+	    packet, sizeof(packet), PROV_TFTP_ERROR_CODE_UNKNOWN_TID, "unknown transfer id");
 	g_socket_send_to(self->socket, G_SOCKET_ADDRESS(from), (const gchar *)packet, packet_len,
 			 NULL, NULL);
 }
@@ -591,8 +596,7 @@ prov_tftp_transfer_open_socket(ProvTftpTransfer *self, GError **error)
 	g_autoptr(GInetAddress) any = g_inet_address_new_any(family);
 	g_autoptr(GSocketAddress) local = g_inet_socket_address_new(any, 0);
 
-	self->socket =
-	    g_socket_new(family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
+	self->socket = g_socket_new(family, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, error);
 	if (self->socket == NULL)
 		return FALSE;
 	g_socket_set_blocking(self->socket, FALSE);
@@ -624,14 +628,15 @@ prov_tftp_transfer_try_address(ProvTftpTransfer *self)
 
 		self->address_index++;
 		g_clear_object(&self->server);
-		self->server = G_INET_SOCKET_ADDRESS(g_inet_socket_address_new(address, self->port));
+		self->server =
+		    G_INET_SOCKET_ADDRESS(g_inet_socket_address_new(address, self->port));
 		self->address_failed = FALSE;
 		server = prov_tftp_transfer_describe_server(self);
 		if (!prov_tftp_transfer_open_socket(self, &error_local)) {
 			g_clear_error(&self->address_error);
-			self->address_error =
-			    g_error_new(PROV_ERROR, PROV_ERROR_FAILED, "cannot open socket for %s: %s",
-					server, error_local->message);
+			self->address_error = g_error_new(PROV_ERROR, PROV_ERROR_FAILED,
+							  "cannot open socket for %s: %s", server,
+							  error_local->message);
 			prov_tftp_transfer_close_socket(self);
 			continue;
 		}
@@ -683,7 +688,8 @@ prov_tftp_transfer_resolve_cb(GObject *source, GAsyncResult *result, gpointer us
 	g_autoptr(GTask) task = G_TASK(user_data);
 	ProvTftpTransfer *self = g_task_get_task_data(task);
 	g_autoptr(GError) error_local = NULL;
-	GList *addresses = g_resolver_lookup_by_name_finish(G_RESOLVER(source), result, &error_local);
+	GList *addresses =
+	    g_resolver_lookup_by_name_finish(G_RESOLVER(source), result, &error_local);
 
 	if (self->finished) {
 		g_resolver_free_addresses(addresses);
@@ -704,9 +710,9 @@ prov_tftp_transfer_resolve_cb(GObject *source, GAsyncResult *result, gpointer us
 	g_resolver_free_addresses(addresses);
 	/* g_ptr_array_sort() is stable only from GLib 2.76; insertion keeps the resolver's order */
 	for (guint i = 1; i < self->addresses->len; i++) {
-		for (guint j = i; j > 0 && prov_tftp_transfer_compare_family(
-					       &self->addresses->pdata[j - 1],
-					       &self->addresses->pdata[j]) > 0;
+		for (guint j = i;
+		     j > 0 && prov_tftp_transfer_compare_family(&self->addresses->pdata[j - 1],
+								&self->addresses->pdata[j]) > 0;
 		     j--) {
 			gpointer swap = self->addresses->pdata[j];
 
@@ -835,10 +841,10 @@ prov_tftp_transfer_new(ProvTftpTransport *transport,
 	    self->started_at + (self->timing.deadline_ms > 0
 				    ? (gint64)self->timing.deadline_ms * 1000
 				    : (gint64)prov_fetch_context_get_timeout(ctx) * G_USEC_PER_SEC);
-	self->inactivity = self->timing.inactivity_ms > 0
-			       ? (gint64)self->timing.inactivity_ms * 1000
-			       : (gint64)prov_fetch_context_get_inactivity_timeout(ctx) *
-				     G_USEC_PER_SEC;
+	self->inactivity =
+	    self->timing.inactivity_ms > 0
+		? (gint64)self->timing.inactivity_ms * 1000
+		: (gint64)prov_fetch_context_get_inactivity_timeout(ctx) * G_USEC_PER_SEC;
 	self->inactivity_at = self->started_at + self->inactivity;
 	self->retransmit_at = G_MAXINT64;
 	return self;
@@ -1039,8 +1045,8 @@ prov_tftp_transport_class_init(ProvTftpTransportClass *klass)
 	 * Since: 0.1
 	 */
 	props[PROP_BLOCK_SIZE] =
-	    g_param_spec_uint("block-size", NULL, NULL, PROV_TFTP_BLKSIZE_MIN, PROV_TFTP_BLKSIZE_MAX,
-			      PROV_TFTP_BLKSIZE_REQUEST,
+	    g_param_spec_uint("block-size", NULL, NULL, PROV_TFTP_BLKSIZE_MIN,
+			      PROV_TFTP_BLKSIZE_MAX, PROV_TFTP_BLKSIZE_REQUEST,
 			      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
 	/**
 	 * ProvTftpTransport:window-size:
@@ -1049,9 +1055,9 @@ prov_tftp_transport_class_init(ProvTftpTransportClass *klass)
 	 *
 	 * Since: 0.1
 	 */
-	props[PROP_WINDOW_SIZE] = g_param_spec_uint(
-	    "window-size", NULL, NULL, 0, PROV_TFTP_WINDOWSIZE_MAX, 0,
-	    G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+	props[PROP_WINDOW_SIZE] =
+	    g_param_spec_uint("window-size", NULL, NULL, 0, PROV_TFTP_WINDOWSIZE_MAX, 0,
+			      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
 	/**
 	 * ProvTftpTransport:server-timeout:
 	 *
@@ -1060,9 +1066,9 @@ prov_tftp_transport_class_init(ProvTftpTransportClass *klass)
 	 *
 	 * Since: 0.1
 	 */
-	props[PROP_SERVER_TIMEOUT] = g_param_spec_uint(
-	    "server-timeout", NULL, NULL, 0, PROV_TFTP_TIMEOUT_MAX, 0,
-	    G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
+	props[PROP_SERVER_TIMEOUT] =
+	    g_param_spec_uint("server-timeout", NULL, NULL, 0, PROV_TFTP_TIMEOUT_MAX, 0,
+			      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS);
 	/**
 	 * ProvTftpTransport:transfer-size:
 	 *

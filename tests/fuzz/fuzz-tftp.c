@@ -56,7 +56,8 @@ fuzz_tftp_drain(ProvTftpSession *session, gboolean write)
 		switch (parsed.opcode) {
 		case PROV_TFTP_OPCODE_DATA:
 			g_assert_true(write);
-			g_assert_cmpuint(parsed.data_len, <=, prov_tftp_session_get_blksize(session));
+			g_assert_cmpuint(parsed.data_len, <=,
+					 prov_tftp_session_get_blksize(session));
 			break;
 		case PROV_TFTP_OPCODE_ACK:
 			g_assert_false(write);
@@ -92,21 +93,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	flags = data[2];
 	write = (flags & FUZZ_TFTP_WRITE) != 0;
 	if ((flags & FUZZ_TFTP_NO_OPTIONS) == 0) {
-		request.blksize = PROV_TFTP_BLKSIZE_MIN +
-				  fuzz_tftp_u16(data) %
-				      (PROV_TFTP_BLKSIZE_MAX - PROV_TFTP_BLKSIZE_MIN + 1);
+		request.blksize =
+		    PROV_TFTP_BLKSIZE_MIN +
+		    fuzz_tftp_u16(data) % (PROV_TFTP_BLKSIZE_MAX - PROV_TFTP_BLKSIZE_MIN + 1);
 		request.tsize = (flags & FUZZ_TFTP_TSIZE) != 0;
 		request.windowsize = (flags & FUZZ_TFTP_WINDOW) != 0 ? data[3] + 1u : 0;
 		request.timeout = (flags & FUZZ_TFTP_TIMEOUT) != 0 ? 5 : 0;
 	}
 	size_max = (gsize)fuzz_tftp_u16(data + 4) * 64;
 	if (write) {
-		/* what a write sends: the cap's worth of a pattern */
-		guint8 *bytes = g_malloc(size_max + 1);
+		/* what a write sends: a pattern, as long as the cap up to 256 KiB */
+		gsize upload_len = MIN(size_max, (gsize)256 * 1024);
+		guint8 *bytes = g_malloc(upload_len + 1);
 
-		for (gsize i = 0; i < size_max; i++)
+		for (gsize i = 0; i < upload_len; i++)
 			bytes[i] = (guint8)i;
-		upload = g_bytes_new_take(bytes, size_max);
+		upload = g_bytes_new_take(bytes, upload_len);
 		session = prov_tftp_session_new_write("/fuzz.xml", &request, upload);
 	} else {
 		session = prov_tftp_session_new_read("/fuzz.cfg", &request, size_max);

@@ -28,8 +28,8 @@ prov_base64_test_decode_lines(void)
 	g_autoptr(GBytes) output = prov_base64_test_decode("PGZsYXQt\ncHJvZmlsZS8+\n", 100, &error);
 
 	g_assert_no_error(error);
-	g_assert_cmpmem(g_bytes_get_data(output, NULL), g_bytes_get_size(output),
-			"<flat-profile/>", 15);
+	g_assert_cmpmem(g_bytes_get_data(output, NULL), g_bytes_get_size(output), "<flat-profile/>",
+			15);
 }
 
 static void

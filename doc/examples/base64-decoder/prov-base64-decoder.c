@@ -3,9 +3,9 @@
  * Copyright 2026 The provisiond authors
  */
 
-#include <string.h>
-
 #include "prov-base64-decoder.h"
+
+#include <string.h>
 
 /*
  * ProvBase64Decoder: removes the base64 armour that `openssl enc -a` puts
@@ -85,8 +85,7 @@ prov_base64_decoder_decode(ProvDecoder *decoder,
 	}
 	text[letters] = '\0';
 	if (letters % 4 != 0) {
-		g_set_error_literal(error, PROV_ERROR, PROV_ERROR_CORRUPT_FILE,
-				    "truncated base64");
+		g_set_error_literal(error, PROV_ERROR, PROV_ERROR_CORRUPT_FILE, "truncated base64");
 		return NULL;
 	}
 	/* R17: check the cap before the output exists */

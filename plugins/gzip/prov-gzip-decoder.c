@@ -90,7 +90,8 @@ prov_gzip_buffer_advise(ProvGzipBuffer *buffer)
 	guintptr aligned_end = end & ~(guintptr)(huge - 1);
 
 	if (aligned_end > aligned_start + huge)
-		madvise(GSIZE_TO_POINTER(aligned_start), aligned_end - aligned_start, MADV_HUGEPAGE);
+		madvise(GSIZE_TO_POINTER(aligned_start), aligned_end - aligned_start,
+			MADV_HUGEPAGE);
 #endif
 }
 

@@ -763,9 +763,9 @@ prov_test_unreachable(void)
 
 /*
  * R36: a body shorter than its Content-Length, and a chunked body cut off
- * inside a chunk or its size line, are failures. (libsoup 3 takes a
- * plain-http chunked body that ends exactly after a complete chunk for
- * complete; over https the missing close_notify catches that case.)
+ * inside a chunk or its size line, are failures. (libsoup 3.2 takes a
+ * chunked body that ends exactly after a complete chunk for complete, and
+ * offers no way to tell: a known gap, not tested here.)
  */
 static void
 prov_test_truncated(void)
@@ -884,6 +884,61 @@ prov_test_cancel(void)
 	g_assert_error(error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+static guint
+prov_test_count_fds(void)
+{
+	g_autoptr(GDir) dir = g_dir_open("/proc/self/fd", 0, NULL);
+	guint count = 0;
+
+	while (dir != NULL && g_dir_read_name(dir) != NULL)
+		count++;
+	return count;
+}
+
+/* a daemon fetches for years: no fetch, failed or not, leaves a descriptor behind */
+static void
+prov_test_no_leak(ProvTestFixture *fixture, gconstpointer data)
+{
+	static const gchar response[] = "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n<flat";
+	g_autoptr(ProvSoupTestRaw) raw =
+	    prov_soup_test_raw_new(PROV_SOUP_TEST_RAW_CLOSE, response, strlen(response));
+	g_autofree gchar *truncated =
+	    g_strdup_printf("http://127.0.0.1:%u/basic.txt", prov_soup_test_raw_get_port(raw));
+	const gchar *paths[] = {"/basic.txt", "/missing.cfg", "/hop/6", "/big"};
+	guint before = 0;
+
+	if (!g_file_test("/proc/self/fd", G_FILE_TEST_IS_DIR)) {
+		g_test_skip("no /proc/self/fd");
+		return;
+	}
+	prov_fetch_context_set_size_max(fixture->ctx, 1000);
+	/* the first fetch loads what stays loaded (the TLS backend, the resolver) */
+	for (guint round = 0; round < 4; round++) {
+		while (g_main_context_iteration(NULL, FALSE))
+			;
+		if (round == 1)
+			before = prov_test_count_fds();
+		for (guint i = 0; i < G_N_ELEMENTS(paths); i++) {
+			g_autoptr(GError) error = NULL;
+			g_autoptr(GBytes) bytes = prov_test_fetch(fixture, paths[i], &error);
+
+			/* /basic.txt is the one success */
+			g_assert_true((bytes != NULL) == (i == 0));
+		}
+		{
+			g_autoptr(GError) error = NULL;
+			g_autoptr(GBytes) bytes = prov_soup_test_fetch(
+			    fixture->transport, truncated, fixture->ctx, NULL, &error);
+
+			g_assert_error(error, PROV_ERROR, PROV_ERROR_TRUNCATED);
+			g_assert_null(bytes);
+		}
+	}
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	g_assert_cmpuint(prov_test_count_fds(), ==, before);
+}
+
 static void
 prov_test_add(const gchar *path, void (*func)(ProvTestFixture *, gconstpointer))
 {
@@ -916,5 +971,6 @@ main(int argc, char **argv)
 	g_test_add_func("/prov/http/inactivity", prov_test_inactivity);
 	g_test_add_func("/prov/http/deadline", prov_test_deadline);
 	g_test_add_func("/prov/http/cancel", prov_test_cancel);
+	prov_test_add("/prov/http/no-leak", prov_test_no_leak);
 	return g_test_run();
 }

@@ -116,6 +116,9 @@ prov_soup_request_free(ProvSoupRequest *request)
 	g_clear_object(&request->cancellable);
 	g_clear_object(&request->stream);
 	g_clear_object(&request->message);
+	/* the server sees the connection close now, not when libsoup gets round to it */
+	if (request->session != NULL)
+		soup_session_abort(request->session);
 	g_clear_object(&request->session);
 	g_clear_object(&request->peer_certificate);
 	g_clear_object(&request->ctx);
@@ -326,13 +329,16 @@ prov_soup_error_convert(ProvSoupRequest *request, GError *error)
 	if (error->domain == G_TLS_ERROR)
 		return prov_soup_error_new(request, PROV_ERROR_TLS_FAILED, "tls: %s",
 					   error->message);
-	/* TLS 1.3: a server that refuses the client certificate says so by closing, after the handshake */
-	if (!request->answered && g_ascii_strcasecmp(g_uri_get_scheme(request->uri), "https") == 0 &&
+	/* TLS 1.3: a server that refuses the client certificate says so by closing, after the
+	 * handshake */
+	if (!request->answered &&
+	    g_ascii_strcasecmp(g_uri_get_scheme(request->uri), "https") == 0 &&
 	    (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
 	     g_error_matches(error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)))
 		return prov_soup_error_new(request, PROV_ERROR_TLS_FAILED,
 					   "server closed the connection before answering%s: %s",
-					   prov_fetch_context_get_tls_certificate(request->ctx) != NULL
+					   prov_fetch_context_get_tls_certificate(request->ctx) !=
+						   NULL
 					       ? " (client certificate refused?)"
 					       : "",
 					   error->message);

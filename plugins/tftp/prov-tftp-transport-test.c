@@ -341,10 +341,10 @@ prov_tftp_test_server_listen_cb(GSocket *socket, GIOCondition condition, gpointe
 }
 
 static GSocket *
-prov_tftp_test_socket_new(const gchar *address_text, GError **error)
+prov_tftp_test_socket_new_at(const gchar *address_text, guint16 port, GError **error)
 {
 	g_autoptr(GInetAddress) address = g_inet_address_new_from_string(address_text);
-	g_autoptr(GSocketAddress) local = g_inet_socket_address_new(address, 0);
+	g_autoptr(GSocketAddress) local = g_inet_socket_address_new(address, port);
 	g_autoptr(GSocket) socket =
 	    g_socket_new(g_inet_address_get_family(address), G_SOCKET_TYPE_DATAGRAM,
 			 G_SOCKET_PROTOCOL_UDP, error);
@@ -355,6 +355,12 @@ prov_tftp_test_socket_new(const gchar *address_text, GError **error)
 	if (!g_socket_bind(socket, local, FALSE, error))
 		return NULL;
 	return g_steal_pointer(&socket);
+}
+
+static GSocket *
+prov_tftp_test_socket_new(const gchar *address_text, GError **error)
+{
+	return prov_tftp_test_socket_new_at(address_text, 0, error);
 }
 
 static guint16
@@ -402,11 +408,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ProvTftpTestServer, prov_tftp_test_server_free)
 
 /* NULL (and the test skipped) when the address cannot be bound, as ::1 without IPv6 */
 static ProvTftpTestServer *
-prov_tftp_test_server_new_at(const gchar *address, GBytes *file)
+prov_tftp_test_server_new_at_port(const gchar *address, guint16 port, GBytes *file)
 {
 	g_autoptr(GError) error = NULL;
 	ProvTftpTestServer *self = NULL;
-	g_autoptr(GSocket) listen = prov_tftp_test_socket_new(address, &error);
+	g_autoptr(GSocket) listen = prov_tftp_test_socket_new_at(address, port, &error);
 
 	if (listen == NULL) {
 		g_test_skip_printf("cannot bind %s: %s", address, error->message);
@@ -432,6 +438,12 @@ prov_tftp_test_server_new_at(const gchar *address, GBytes *file)
 	self->acks = g_array_new(FALSE, FALSE, sizeof(guint16));
 	self->errors = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	return self;
+}
+
+static ProvTftpTestServer *
+prov_tftp_test_server_new_at(const gchar *address, GBytes *file)
+{
+	return prov_tftp_test_server_new_at_port(address, 0, file);
 }
 
 static ProvTftpTestServer *
@@ -582,6 +594,104 @@ prov_tftp_test_assert_bytes(GBytes *actual, GBytes *expected)
 	g_assert_nonnull(actual);
 	g_assert_cmpmem(g_bytes_get_data(actual, NULL), g_bytes_get_size(actual),
 			g_bytes_get_data(expected, NULL), g_bytes_get_size(expected));
+}
+
+/* a resolver that answers every name with a fixed list, for the failover tests */
+#define PROV_TYPE_TFTP_TEST_RESOLVER (prov_tftp_test_resolver_get_type())
+G_DECLARE_FINAL_TYPE(
+    ProvTftpTestResolver, prov_tftp_test_resolver, PROV, TFTP_TEST_RESOLVER, GResolver)
+
+struct _ProvTftpTestResolver {
+	GResolver parent_instance;
+	GList *addresses;
+};
+
+G_DEFINE_TYPE(ProvTftpTestResolver, prov_tftp_test_resolver, G_TYPE_RESOLVER)
+
+static gpointer
+prov_tftp_test_ref(gconstpointer object, gpointer user_data)
+{
+	return g_object_ref((gpointer)object);
+}
+
+static void
+prov_tftp_test_resolver_lookup_async(GResolver *resolver,
+				     const gchar *hostname,
+				     GCancellable *cancellable,
+				     GAsyncReadyCallback callback,
+				     gpointer user_data)
+{
+	ProvTftpTestResolver *self = PROV_TFTP_TEST_RESOLVER(resolver);
+	g_autoptr(GTask) task = g_task_new(resolver, cancellable, callback, user_data);
+
+	g_task_return_pointer(task, g_list_copy_deep(self->addresses, prov_tftp_test_ref, NULL),
+			      (GDestroyNotify)g_resolver_free_addresses);
+}
+
+static void
+prov_tftp_test_resolver_lookup_flags_async(GResolver *resolver,
+					   const gchar *hostname,
+					   GResolverNameLookupFlags flags,
+					   GCancellable *cancellable,
+					   GAsyncReadyCallback callback,
+					   gpointer user_data)
+{
+	prov_tftp_test_resolver_lookup_async(resolver, hostname, cancellable, callback, user_data);
+}
+
+static GList *
+prov_tftp_test_resolver_lookup_finish(GResolver *resolver, GAsyncResult *result, GError **error)
+{
+	return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+static void
+prov_tftp_test_resolver_finalize(GObject *object)
+{
+	ProvTftpTestResolver *self = PROV_TFTP_TEST_RESOLVER(object);
+
+	g_resolver_free_addresses(self->addresses);
+	G_OBJECT_CLASS(prov_tftp_test_resolver_parent_class)->finalize(object);
+}
+
+static void
+prov_tftp_test_resolver_class_init(ProvTftpTestResolverClass *klass)
+{
+	GResolverClass *resolver_class = G_RESOLVER_CLASS(klass);
+
+	G_OBJECT_CLASS(klass)->finalize = prov_tftp_test_resolver_finalize;
+	resolver_class->lookup_by_name_async = prov_tftp_test_resolver_lookup_async;
+	resolver_class->lookup_by_name_finish = prov_tftp_test_resolver_lookup_finish;
+	resolver_class->lookup_by_name_with_flags_async =
+	    prov_tftp_test_resolver_lookup_flags_async;
+	resolver_class->lookup_by_name_with_flags_finish = prov_tftp_test_resolver_lookup_finish;
+}
+
+static void
+prov_tftp_test_resolver_init(ProvTftpTestResolver *self)
+{
+}
+
+/* resolves every name to @addresses, in that order, until the returned default is restored */
+static GResolver *
+prov_tftp_test_resolver_install(const gchar *const *addresses)
+{
+	ProvTftpTestResolver *fake = g_object_new(PROV_TYPE_TFTP_TEST_RESOLVER, NULL);
+	GResolver *previous = g_resolver_get_default();
+
+	for (guint i = 0; addresses[i] != NULL; i++)
+		fake->addresses =
+		    g_list_append(fake->addresses, g_inet_address_new_from_string(addresses[i]));
+	g_resolver_set_default(G_RESOLVER(fake));
+	g_object_unref(fake);
+	return previous;
+}
+
+static void
+prov_tftp_test_resolver_restore(GResolver *previous)
+{
+	g_resolver_set_default(previous);
+	g_object_unref(previous);
 }
 
 /* S-1: one RRQ, octet, "/basic.txt" with its slash, blksize 1428 and tsize 0 */
@@ -1387,6 +1497,84 @@ prov_tftp_test_bad_urls(void)
 	}
 }
 
+/* reference 5.4: a closed port on the first address fails over to the next at once */
+static void
+prov_tftp_test_failover_refused(void)
+{
+	g_autoptr(GBytes) file = prov_tftp_test_pattern(2000, 50);
+	g_autoptr(ProvTftpTestServer) server = prov_tftp_test_server_new(file);
+	g_autoptr(ProvTftpTransport) transport = prov_tftp_test_transport_new();
+	g_autofree gchar *url = g_strdup_printf("tftp://prov.test:%u/failover.cfg", server->port);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	ProvTftpTiming timing;
+	GResolver *previous = NULL;
+	gint64 started;
+
+	/* nothing listens on 127.0.0.3 at the server's port: ICMP, not a timeout */
+	prov_tftp_transport_get_timing(transport, &timing);
+	timing.initial_ms = 2000;
+	timing.max_ms = 4000;
+	prov_tftp_transport_set_timing(transport, &timing);
+	previous =
+	    prov_tftp_test_resolver_install((const gchar *[]){"127.0.0.3", "127.0.0.1", NULL});
+	started = g_get_monotonic_time();
+	bytes = prov_tftp_test_fetch(transport, url, &error);
+	prov_tftp_test_resolver_restore(previous);
+	g_assert_no_error(error);
+	prov_tftp_test_assert_bytes(bytes, file);
+	g_assert_cmpint(g_get_monotonic_time() - started, <, 2000 * 1000);
+}
+
+/* a silent first address gives way after its attempts; IPv4 comes before IPv6 */
+static void
+prov_tftp_test_failover_silent(void)
+{
+	g_autoptr(GBytes) file = prov_tftp_test_pattern(2000, 51);
+	g_autoptr(ProvTftpTestServer) silent = prov_tftp_test_server_new_at("127.0.0.3", file);
+	g_autoptr(ProvTftpTestServer) server = NULL;
+	g_autoptr(ProvTftpTransport) transport = prov_tftp_test_transport_new();
+	g_autoptr(GSocket) v6 = NULL;
+	g_autofree gchar *url = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	ProvTftpTiming timing;
+	GResolver *previous = NULL;
+
+	if (silent == NULL)
+		return;
+	/* the same port on 127.0.0.1, the address that answers */
+	server = prov_tftp_test_server_new_at_port("127.0.0.1", silent->port, file);
+	if (server == NULL)
+		return;
+	silent->silent = TRUE;
+	/* where IPv6 works, ::1 at that port would see any request sent there */
+	v6 = prov_tftp_test_socket_new_at("::1", silent->port, NULL);
+	prov_tftp_transport_get_timing(transport, &timing);
+	timing.initial_ms = 10;
+	timing.min_ms = 10;
+	timing.max_ms = 40;
+	timing.max_retries = 3;
+	prov_tftp_transport_set_timing(transport, &timing);
+	url = g_strdup_printf("tftp://prov.test:%u/failover.cfg", server->port);
+	/* ::1 comes first in the answer, yet is tried last */
+	previous = prov_tftp_test_resolver_install(
+	    (const gchar *[]){"::1", "127.0.0.3", "127.0.0.1", NULL});
+	bytes = prov_tftp_test_fetch(transport, url, &error);
+	prov_tftp_test_resolver_restore(previous);
+	g_assert_no_error(error);
+	prov_tftp_test_assert_bytes(bytes, file);
+	/* 127.0.0.3 had its 4 attempts (waits of 10, 20, 40, 40 ms), then 127.0.0.1 answered */
+	g_assert_cmpuint(silent->requests->len, ==, 4);
+	g_assert_cmpuint(server->requests->len, ==, 1);
+	if (v6 != NULL) {
+		guint8 buffer[16];
+
+		g_assert_cmpint(g_socket_receive(v6, (gchar *)buffer, sizeof(buffer), NULL, NULL),
+				<, 0);
+	}
+}
+
 /* exponential back-off, a bounded number of attempts, a clean timeout */
 static void
 prov_tftp_test_no_answer(void)
@@ -1748,6 +1936,8 @@ main(int argc, char **argv)
 	g_test_add_func("/prov/tftp-transport/oversized-data", prov_tftp_test_oversized_data);
 	g_test_add_func("/prov/tftp-transport/long-filename", prov_tftp_test_long_filename);
 	g_test_add_func("/prov/tftp-transport/bad-urls", prov_tftp_test_bad_urls);
+	g_test_add_func("/prov/tftp-transport/failover-refused", prov_tftp_test_failover_refused);
+	g_test_add_func("/prov/tftp-transport/failover-silent", prov_tftp_test_failover_silent);
 	g_test_add_func("/prov/tftp-transport/no-answer", prov_tftp_test_no_answer);
 	g_test_add_func("/prov/tftp-transport/deadline", prov_tftp_test_deadline);
 	g_test_add_func("/prov/tftp-transport/refused", prov_tftp_test_refused);

@@ -391,6 +391,20 @@ prov_tftp_transfer_timer_cb(gpointer user_data)
 				self->host, ms));
 		return G_SOURCE_REMOVE;
 	}
+	if (now >= self->inactivity_at && self->socket != NULL &&
+	    !prov_tftp_session_has_reply(self->session)) {
+		g_autofree gchar *server = prov_tftp_transfer_describe_server(self);
+
+		/* an address that never answered gives way to the next one */
+		g_clear_error(&self->address_error);
+		self->address_error =
+		    g_error_new(PROV_ERROR, PROV_ERROR_TIMED_OUT,
+				"no answer from tftp server %s for %" G_GINT64_FORMAT " ms", server,
+				self->inactivity / 1000);
+		self->address_failed = TRUE;
+		prov_tftp_transfer_fail_address(self);
+		return G_SOURCE_CONTINUE;
+	}
 	if (now >= self->inactivity_at) {
 		prov_tftp_transfer_fail(
 		    self, g_error_new(PROV_ERROR, PROV_ERROR_TIMED_OUT,
@@ -651,6 +665,7 @@ prov_tftp_transfer_try_address(ProvTftpTransfer *self)
 		}
 		self->sent_at = now;
 		self->retransmit_at = now + self->rto;
+		self->inactivity_at = now + self->inactivity;
 		prov_tftp_transfer_arm(self);
 		return;
 	}
@@ -854,6 +869,7 @@ static void
 prov_tftp_transfer_begin(ProvTftpTransfer *self)
 {
 	g_autoptr(GInetAddress) address = g_inet_address_new_from_string(self->host);
+	g_autoptr(GResolver) resolver = NULL;
 
 	self->timer_source = g_source_new(&prov_tftp_transfer_timer_funcs, sizeof(GSource));
 	g_source_set_callback(self->timer_source, prov_tftp_transfer_timer_cb, self, NULL);
@@ -871,7 +887,8 @@ prov_tftp_transfer_begin(ProvTftpTransfer *self)
 		prov_tftp_transfer_try_address(self);
 		return;
 	}
-	g_resolver_lookup_by_name_async(g_resolver_get_default(), self->host, self->cancellable,
+	resolver = g_resolver_get_default();
+	g_resolver_lookup_by_name_async(resolver, self->host, self->cancellable,
 					prov_tftp_transfer_resolve_cb, g_object_ref(self->task));
 }
 

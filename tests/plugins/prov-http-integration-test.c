@@ -20,6 +20,7 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -230,7 +231,7 @@ prov_it_write_config(void)
 				      "echo_flush; echo -n '  <GPP_A> 12345678\\n  </GPP_A>\\n'; "
 				      "echo_flush; echo -n '</flat-profile>\\n'; }\n"
 				      "    location = /post { echo_read_request_body; "
-				      "echo -n $request_body; }\n");
+				      "echo -n \"$request_method $request_body\"; }\n");
 	g_string_append(conf, "  }\n");
 	for (guint i = 0; i < G_N_ELEMENTS(tls_servers); i++) {
 		g_string_append_printf(conf,
@@ -244,7 +245,9 @@ prov_it_write_config(void)
 				       prov_it_dir);
 		if (tls_servers[i].port == PROV_IT_PORT_HTTPS)
 			g_string_append(conf, "    location = /to-http { return 302 "
-					      "http://127.0.0.1/basic.txt; }\n");
+					      "http://127.0.0.1/basic.txt; }\n"
+					      "    location /reports/ { dav_methods PUT; "
+					      "create_full_put_path on; }\n");
 		if (tls_servers[i].port == PROV_IT_PORT_CLIENT)
 			g_string_append_printf(
 			    conf,
@@ -304,6 +307,13 @@ prov_it_stop_nginx(void)
 	prov_it_nginx = 0;
 }
 
+/* a test that aborts must not leave nginx behind */
+static void
+prov_it_nginx_child_setup(gpointer user_data)
+{
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static gboolean
 prov_it_start_nginx(void)
 {
@@ -313,8 +323,9 @@ prov_it_start_nginx(void)
 	const gchar *argv[] = {"nginx", "-c", conf, "-p", prov_it_dir, "-g", globals, NULL};
 
 	if (!g_spawn_async(prov_it_dir, (gchar **)argv, NULL,
-			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
-			   &prov_it_nginx, &error)) {
+			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
+			       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+			   prov_it_nginx_child_setup, NULL, &prov_it_nginx, &error)) {
 		g_printerr("cannot start nginx: %s\n", error->message);
 		return FALSE;
 	}
@@ -519,15 +530,22 @@ prov_it_wait_log_line(const gchar *needle)
 		}
 		g_usleep(10 * 1000);
 	}
+	{
+		g_autofree gchar *log = NULL;
+
+		g_file_get_contents(path, &log, NULL, NULL);
+		g_test_message("no \"%s\" in the access log:\n%s", needle, log);
+	}
 	return NULL;
 }
 
+/* in place: nginx keeps the file open and appends to it */
 static void
 prov_it_truncate_log(void)
 {
 	g_autofree gchar *path = prov_it_path("access.log");
 
-	g_assert_true(g_file_set_contents(path, "", 0, NULL));
+	g_assert_cmpint(truncate(path, 0), ==, 0);
 }
 
 /* S-5: HTTP GET resync; nginx's access log shows maker, product, firmware version and serial */
@@ -715,6 +733,7 @@ prov_it_test_post(void)
 	g_autoptr(GBytes) post = g_bytes_new_static(body, strlen(body));
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GBytes) bytes = NULL;
+	g_autofree gchar *text = NULL;
 
 	if (!prov_it_has_echo) {
 		g_test_skip("nginx has no echo module");
@@ -723,8 +742,8 @@ prov_it_test_post(void)
 	prov_fetch_context_set_post_body(ctx, post);
 	bytes = prov_it_fetch(url, ctx, &error);
 	g_assert_no_error(error);
-	g_assert_true(g_bytes_equal(bytes, post));
-	g_assert_nonnull(prov_it_wait_log_line("\"POST /post HTTP/1.1\" 200"));
+	text = g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+	g_assert_cmpstr(text, ==, "POST Product = \"ATA192-MPP\"; MAC_Addr = \"000e08abcdef\";");
 }
 
 /* R35: nginx dripping at 1 KiB/s is cut off by the deadline, not let run for 100 s */
@@ -916,7 +935,7 @@ prov_it_test_upload(void)
 	prov_transport_upload_async(transport, uri, ctx, data, NULL, prov_it_done_cb, &result);
 	while (result == NULL)
 		g_main_context_iteration(NULL, TRUE);
-	g_assert_true(prov_transport_upload_finish(transport, result, &error));
+	prov_transport_upload_finish(transport, result, &error);
 	g_assert_no_error(error);
 	g_assert_true(g_file_get_contents(stored, &contents, NULL, &error));
 	g_assert_cmpstr(contents, ==, report);

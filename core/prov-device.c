@@ -506,6 +506,63 @@ prov_device_get_ip(ProvDevice *self)
 	return prov_device_get(self, PROV_DEVICE_IP);
 }
 
+/* MPP firmware reports `<major>.<minor>` of the running version (reference 6.2.2) */
+static gchar *
+prov_device_dup_major_minor(const gchar *version)
+{
+	const gchar *end = version;
+
+	while (g_ascii_isdigit(*end))
+		end++;
+	if (*end == '.' && g_ascii_isdigit(end[1])) {
+		end++;
+		while (g_ascii_isdigit(*end))
+			end++;
+	}
+	/* a version that does not start with a number is sent whole */
+	return end == version ? g_strdup(version) : g_strndup(version, end - version);
+}
+
+/**
+ * prov_device_dup_user_agent:
+ * @self: a #ProvDevice
+ * @behaviour: the behaviour profile, which picks the family's format
+ * @override: (nullable): `HTTP_User_Agent_Name`, already macro-expanded;
+ *   when not empty it is the whole header
+ *
+ * The HTTP User-Agent of reference 6.2.2: `mpp` sends
+ * `<Manufacturer>-<ProductName>/<major.minor> (<MAC>)(<Serial>)`, `spa`
+ * sends `<Manufacturer>/<ProductName>-<SoftwareVersion> (<MAC upper>)(<Serial>)`,
+ * so that the server's access log names the maker, product, firmware version
+ * and serial number.
+ *
+ * Returns: (transfer full): the User-Agent
+ *
+ * Since: 0.1
+ */
+gchar *
+prov_device_dup_user_agent(ProvDevice *self, ProvBehaviour behaviour, const gchar *override)
+{
+	g_autofree gchar *version = NULL;
+	g_autofree gchar *mac_upper = NULL;
+
+	g_return_val_if_fail(PROV_IS_DEVICE(self), NULL);
+
+	if (override != NULL && override[0] != '\0')
+		return g_strdup(override);
+	if (behaviour == PROV_BEHAVIOUR_SPA) {
+		mac_upper = prov_device_dup_mac_upper(self);
+		return g_strdup_printf("%s/%s-%s (%s)(%s)", prov_device_get_manufacturer(self),
+				       prov_device_get_product_name(self),
+				       prov_device_get_software_version(self), mac_upper,
+				       prov_device_get_serial(self));
+	}
+	version = prov_device_dup_major_minor(prov_device_get_software_version(self));
+	return g_strdup_printf("%s-%s/%s (%s)(%s)", prov_device_get_manufacturer(self),
+			       prov_device_get_product_name(self), version,
+			       prov_device_get_mac(self), prov_device_get_serial(self));
+}
+
 static void
 prov_device_finalize(GObject *object)
 {

@@ -8,6 +8,7 @@
 #include <glib-object.h>
 
 #include "prov-api.h"
+#include "prov-enums.h"
 
 G_BEGIN_DECLS
 
@@ -62,5 +63,7 @@ PROV_API const gchar *
 prov_device_get_manufacturer(ProvDevice *self);
 PROV_API const gchar *
 prov_device_get_ip(ProvDevice *self);
+PROV_API gchar *
+prov_device_dup_user_agent(ProvDevice *self, ProvBehaviour behaviour, const gchar *override);
 
 G_END_DECLS

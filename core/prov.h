@@ -17,6 +17,7 @@
 #include "prov-enums.h"
 #include "prov-error.h"
 #include "prov-fetch-context.h"
+#include "prov-fetch.h"
 #include "prov-key.h"
 #include "prov-limits.h"
 #include "prov-macro.h"

@@ -420,6 +420,7 @@ static const ProvToolCommand prov_tool_commands[] = {
     {"encode", prov_tool_encode, N_("Compress and encrypt a profile as servers publish it")},
     {"decode", prov_tool_decode, N_("Decode a fetched profile as the device does")},
     {"plugins", prov_tool_plugins, N_("List the plugins and the refused modules")},
+    {"fetch", prov_tool_fetch, N_("Fetch and decode what a rule resolves to")},
 };
 
 static void

@@ -66,3 +66,5 @@ gboolean
 prov_tool_decode(gint argc, gchar **argv, GError **error);
 gboolean
 prov_tool_plugins(gint argc, gchar **argv, GError **error);
+gboolean
+prov_tool_fetch(gint argc, gchar **argv, GError **error);

@@ -521,7 +521,6 @@ static void
 prov_gzip_test_bomb_valid(void)
 {
 	g_autoptr(GBytes) bomb = prov_gzip_test_bomb();
-	g_autoptr(GByteArray) tail = g_byte_array_new();
 	z_stream stream = {NULL};
 	guint8 *buffer = g_malloc(1024 * 1024);
 	guint64 total = 0;

@@ -269,6 +269,9 @@ prov_test_fixture_tear_down(ProvTestFixture *fixture, gconstpointer data)
 {
 	soup_server_disconnect(fixture->server);
 	g_object_unref(fixture->server);
+	/* the server's client connections finish closing in idle callbacks */
+	while (g_main_context_iteration(NULL, FALSE))
+		;
 	g_object_unref(fixture->transport);
 	g_object_unref(fixture->ctx);
 	prov_test_remove_tree(fixture->cache_dir);

@@ -243,7 +243,6 @@ prov_tftp_it_start(ProvTftpItServer *server)
 	g_autoptr(ProvTftpTransport) probe = prov_tftp_transport_new();
 	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *port = NULL;
 	gboolean root = getuid() == 0;
 	ProvTftpTiming timing;
 

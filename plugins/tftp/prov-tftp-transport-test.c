@@ -773,6 +773,7 @@ prov_tftp_test_escaped_path(void)
 	ProvTftpPacket request;
 
 	g_assert_no_error(error);
+	g_assert_cmpuint(g_bytes_get_size(bytes), ==, g_bytes_get_size(file));
 	prov_tftp_test_server_get_request(server, 0, &request);
 	g_assert_cmpstr(request.filename, ==, "/dir/a b.cfg");
 }

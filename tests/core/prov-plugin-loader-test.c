@@ -396,6 +396,7 @@ prov_loader_test_refused(ProvLoaderFixture *fixture, gconstpointer user_data)
 	g_autoptr(GError) error = NULL;
 	GPtrArray *refused;
 
+	g_assert_nonnull(good);
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
 		g_free(prov_loader_fixture_add(fixture, cases[i].module));
 	g_assert_true(g_file_set_contents(garbage, "this is not an ELF file", -1, NULL));
@@ -478,6 +479,8 @@ prov_loader_test_duplicate_order(ProvLoaderFixture *fixture, gconstpointer user_
 	g_autofree gchar *duplicate = prov_loader_fixture_add(fixture, "duplicate");
 	ProvPlugin *plugin;
 
+	g_assert_nonnull(good);
+	g_assert_nonnull(duplicate);
 	/* a directory loads in name order, so the same module wins a conflict every time */
 	g_assert_true(prov_plugin_loader_load_directory(fixture->loader, fixture->dir, NULL));
 	plugin = prov_plugin_loader_lookup(fixture->loader, PROV_PLUGIN_KIND_TRANSPORT, "test");
@@ -507,6 +510,7 @@ prov_loader_test_missing_directory(ProvLoaderFixture *fixture, gconstpointer use
 	g_autofree gchar *good = prov_loader_fixture_add(fixture, "good");
 	g_autoptr(GError) error = NULL;
 
+	g_assert_nonnull(good);
 	g_assert_false(prov_plugin_loader_load_directory(fixture->loader, missing, &error));
 	g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 	g_assert_true(g_str_has_prefix(error->message, "plugin directory: "));

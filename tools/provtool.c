@@ -222,6 +222,8 @@ prov_tool_read_profile(ProvTool *self,
 	return TRUE;
 }
 
+#define PROV_TOOL_PRINT_BLOCK (64 * 1024)
+
 typedef struct {
 	GString *out;
 	gboolean redact;
@@ -242,6 +244,11 @@ prov_tool_print_final_cb(const ProvParamDef *def,
 	else
 		g_string_append(print->out, value);
 	g_string_append_c(print->out, '\n');
+	/* written in blocks: neither a call per line nor a second copy of a large profile */
+	if (print->out->len >= PROV_TOOL_PRINT_BLOCK) {
+		prov_tool_write_stdout(print->out);
+		g_string_truncate(print->out, 0);
+	}
 }
 
 static const GOptionEntry prov_tool_check_entries[] = {
@@ -273,8 +280,7 @@ prov_tool_check(gint argc, gchar **argv, GError **error)
 	transaction = prov_params_transaction_new(self.params);
 	if (!prov_tool_read_profile(&self, argv[1], transaction, error))
 		return FALSE;
-	/* one write for the whole listing: 100 000 lines must not cost 100 000 calls */
-	out = g_string_sized_new(64 * prov_params_transaction_get_n_parameters(transaction));
+	out = g_string_sized_new(PROV_TOOL_PRINT_BLOCK + 4096);
 	print.out = out;
 	print.redact = self.redact;
 	prov_params_transaction_foreach(transaction, prov_tool_print_final_cb, &print);

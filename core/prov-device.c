@@ -506,21 +506,36 @@ prov_device_get_ip(ProvDevice *self)
 	return prov_device_get(self, PROV_DEVICE_IP);
 }
 
-/* MPP firmware reports `<major>.<minor>` of the running version (reference 6.2.2) */
+/*
+ * MPP firmware reports `<major>.<minor>` of the running version (reference
+ * 6.2.2); its versions read `sip7832.11-3-2MPP0001-609` or `11-1-0MPP-19`
+ * (reference 4.4), so a model prefix is skipped and `-` separates too
+ */
 static gchar *
 prov_device_dup_major_minor(const gchar *version)
 {
-	const gchar *end = version;
+	const gchar *start = version;
+	const gchar *dot = strchr(version, '.');
+	const gchar *end;
 
+	if (g_str_has_prefix(version, "sip") && dot != NULL)
+		start = dot + 1;
+	end = start;
 	while (g_ascii_isdigit(*end))
 		end++;
-	if (*end == '.' && g_ascii_isdigit(end[1])) {
-		end++;
-		while (g_ascii_isdigit(*end))
-			end++;
-	}
 	/* a version that does not start with a number is sent whole */
-	return end == version ? g_strdup(version) : g_strndup(version, end - version);
+	if (end == start)
+		return g_strdup(version);
+	if ((*end == '.' || *end == '-') && g_ascii_isdigit(end[1])) {
+		g_autofree gchar *major = g_strndup(start, end - start);
+		const gchar *minor = end + 1;
+		const gchar *minor_end = minor;
+
+		while (g_ascii_isdigit(*minor_end))
+			minor_end++;
+		return g_strdup_printf("%s.%.*s", major, (gint)(minor_end - minor), minor);
+	}
+	return g_strndup(start, end - start);
 }
 
 /**

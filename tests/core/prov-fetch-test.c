@@ -86,6 +86,11 @@ test_user_agent(void)
 	    {"12", PROV_BEHAVIOUR_MPP, "Cisco-ATA192-MPP/12 (000e08abcdef)(88012BA01234)"},
 	    {"1.2.3", PROV_BEHAVIOUR_MPP, "Cisco-ATA192-MPP/1.2 (000e08abcdef)(88012BA01234)"},
 	    {"beta", PROV_BEHAVIOUR_MPP, "Cisco-ATA192-MPP/beta (000e08abcdef)(88012BA01234)"},
+	    /* the MPP version forms of reference 4.4 */
+	    {"11-1-0MPP-19", PROV_BEHAVIOUR_MPP,
+	     "Cisco-ATA192-MPP/11.1 (000e08abcdef)(88012BA01234)"},
+	    {"sip7832.11-3-2MPP0001-609", PROV_BEHAVIOUR_MPP,
+	     "Cisco-ATA192-MPP/11.3 (000e08abcdef)(88012BA01234)"},
 	    {"7.4.8a", PROV_BEHAVIOUR_SPA, "Cisco/ATA192-MPP-7.4.8a (000E08ABCDEF)(88012BA01234)"},
 	};
 

@@ -149,8 +149,8 @@ static gboolean
 prov_clock_source_cb(gpointer user_data)
 {
 	ProvClockSourceData *data = user_data;
-	ProvClockTimeout *timeout = g_hash_table_lookup(data->clock->timeouts,
-							GUINT_TO_POINTER(data->id));
+	ProvClockTimeout *timeout =
+	    g_hash_table_lookup(data->clock->timeouts, GUINT_TO_POINTER(data->id));
 
 	if (timeout == NULL)
 		return G_SOURCE_REMOVE;
@@ -182,11 +182,8 @@ static GSourceFuncs prov_clock_source_funcs = {
  * Since: 0.1
  */
 guint
-prov_clock_add_timeout(ProvClock *self,
-		       gint64 delay_us,
-		       GSourceFunc func,
-		       gpointer user_data,
-		       GDestroyNotify notify)
+prov_clock_add_timeout(
+    ProvClock *self, gint64 delay_us, GSourceFunc func, gpointer user_data, GDestroyNotify notify)
 {
 	ProvClockTimeout *timeout;
 

@@ -41,11 +41,8 @@ prov_clock_get_timezone(ProvClock *self);
 PROV_API void
 prov_clock_set_timezone(ProvClock *self, GTimeZone *timezone);
 PROV_API guint
-prov_clock_add_timeout(ProvClock *self,
-		       gint64 delay_us,
-		       GSourceFunc func,
-		       gpointer user_data,
-		       GDestroyNotify notify);
+prov_clock_add_timeout(
+    ProvClock *self, gint64 delay_us, GSourceFunc func, gpointer user_data, GDestroyNotify notify);
 PROV_API gboolean
 prov_clock_remove(ProvClock *self, guint id);
 PROV_API guint

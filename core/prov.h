@@ -8,6 +8,7 @@
 /* the whole public API of libprov: `#include <prov.h>` with `pkg-config prov-1` */
 
 #include "prov-alias-map.h"
+#include "prov-clock.h"
 #include "prov-condition.h"
 #include "prov-config.h"
 #include "prov-decode-context.h"
@@ -28,6 +29,9 @@
 #include "prov-plugin.h"
 #include "prov-profile.h"
 #include "prov-rule.h"
+#include "prov-schedule.h"
+#include "prov-scheduler.h"
+#include "prov-syslog.h"
 #include "prov-tls-database.h"
 #include "prov-tls.h"
 #include "prov-transport.h"

@@ -12,6 +12,7 @@
 #include "prov-error.h"
 #include "prov-params-private.h"
 #include "prov-params-transaction.h"
+#include "prov-test-params.h"
 
 /* every log message of the process, so that tests can count warnings and look for secrets */
 typedef struct {
@@ -86,21 +87,6 @@ prov_params_test_logs_contain(const gchar *needle)
 	return FALSE;
 }
 
-static const gchar *
-prov_params_test_schema_dir(void)
-{
-	static gchar *dir = NULL;
-
-	if (dir == NULL) {
-		const gchar *env = g_getenv("PROV_SCHEMA_DIR");
-
-		dir = env != NULL
-			  ? g_strdup(env)
-			  : g_test_build_filename(G_TEST_DIST, "..", "data", "params", NULL);
-	}
-	return dir;
-}
-
 static ProvParams *
 prov_params_test_new(ProvBehaviour behaviour, guint line_count)
 {
@@ -109,7 +95,7 @@ prov_params_test_new(ProvBehaviour behaviour, guint line_count)
 
 	if (line_count > 0)
 		prov_params_set_line_count(params, line_count);
-	g_assert_true(prov_params_load_schema_dir(params, prov_params_test_schema_dir(), &error));
+	g_assert_true(prov_params_load_schema_dir(params, prov_test_schema_dir(), &error));
 	g_assert_no_error(error);
 	return g_steal_pointer(&params);
 }

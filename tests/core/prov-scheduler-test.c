@@ -9,6 +9,7 @@
 #include "prov-params-transaction.h"
 #include "prov-schedule.h"
 #include "prov-scheduler.h"
+#include "prov-test-params.h"
 
 #define SEC G_GINT64_CONSTANT(1000000)
 /* 2026-01-01T10:00:00Z */
@@ -26,34 +27,6 @@ typedef struct {
 	GArray *prvsts; /* of gint */
 	gint result;	/* -1: the test finishes by hand; else the automatic result */
 } Fixture;
-
-static const gchar *
-prov_scheduler_test_schema_dir(void)
-{
-	static gchar *dir = NULL;
-
-	if (dir == NULL) {
-		const gchar *env = g_getenv("PROV_SCHEMA_DIR");
-
-		dir = env != NULL
-			  ? g_strdup(env)
-			  : g_test_build_filename(G_TEST_DIST, "..", "..", "data", "params", NULL);
-	}
-	return dir;
-}
-
-static void
-prov_scheduler_test_set(Fixture *fixture, const gchar *name, const gchar *value)
-{
-	g_autoptr(ProvParamsTransaction) transaction = prov_params_transaction_new(fixture->params);
-	g_autoptr(GError) error = NULL;
-
-	prov_params_transaction_set(transaction, name, value, PROV_ACCESS_UNSET, NULL, 1, 1,
-				    &error);
-	g_assert_no_error(error);
-	g_assert_true(prov_params_transaction_commit(transaction, &error));
-	g_assert_no_error(error);
-}
 
 static void
 prov_scheduler_test_due_cb(ProvScheduler *scheduler, gint prvst, gpointer user_data)
@@ -74,8 +47,7 @@ fixture_setup_behaviour(Fixture *fixture, ProvBehaviour behaviour)
 	g_autoptr(GError) error = NULL;
 
 	fixture->params = prov_params_new(behaviour);
-	g_assert_true(
-	    prov_params_load_schema_dir(fixture->params, prov_scheduler_test_schema_dir(), &error));
+	g_assert_true(prov_params_load_schema_dir(fixture->params, prov_test_schema_dir(), &error));
 	g_assert_no_error(error);
 	fixture->macro = prov_macro_new();
 	prov_macro_set_params(fixture->macro, fixture->params);
@@ -141,7 +113,7 @@ fixture_prvst(Fixture *fixture, guint i)
 static void
 fixture_boot_now(Fixture *fixture)
 {
-	prov_scheduler_test_set(fixture, "Resync_Random_Delay", "0");
+	prov_test_params_set(fixture->params, "Resync_Random_Delay", "0");
 	prov_scheduler_start(fixture->scheduler);
 	prov_clock_advance(fixture->clock, 0);
 	g_assert_cmpuint(fixture->times->len, ==, 1);
@@ -239,7 +211,7 @@ prov_scheduler_test_jitter_uniform(Fixture *fixture, gconstpointer user_data)
 	gdouble chi2;
 
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_Random_Delay", "3");
+	prov_test_params_set(fixture->params, "Resync_Random_Delay", "3");
 	for (guint i = 0; i < 10000; i++) {
 		gint64 delay = prov_scheduler_compute_boot_delay(fixture->scheduler);
 
@@ -254,7 +226,7 @@ prov_scheduler_test_jitter_uniform(Fixture *fixture, gconstpointer user_data)
 	/* the whole range is used, not a fraction of it (seconds taken as units) */
 	g_assert_cmpint(max, >, span * 95 / 100);
 
-	prov_scheduler_test_set(fixture, "Resync_Random_Delay", "0");
+	prov_test_params_set(fixture->params, "Resync_Random_Delay", "0");
 	g_assert_cmpint(prov_scheduler_compute_boot_delay(fixture->scheduler), ==, 0);
 }
 
@@ -270,7 +242,7 @@ prov_scheduler_test_resync_at_uniform(Fixture *fixture, gconstpointer user_data)
 	gdouble chi2;
 
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_At__HHmm_", "0959");
+	prov_test_params_set(fixture->params, "Resync_At__HHmm_", "0959");
 	for (guint i = 0; i < 10000; i++) {
 		gint64 at = prov_scheduler_compute_resync_at(fixture->scheduler, wall);
 
@@ -310,8 +282,8 @@ prov_scheduler_test_resync_at_window(Fixture *fixture, gconstpointer user_data)
 		gint64 lowest = G_MAXINT64;
 		gint64 highest = 0;
 
-		prov_scheduler_test_set(fixture, "Resync_At__HHmm_", cases[i].hhmm);
-		prov_scheduler_test_set(fixture, "Resync_At_Random_Delay", cases[i].spread);
+		prov_test_params_set(fixture->params, "Resync_At__HHmm_", cases[i].hhmm);
+		prov_test_params_set(fixture->params, "Resync_At_Random_Delay", cases[i].spread);
 		for (guint j = 0; j < 2000; j++) {
 			gint64 offset = prov_scheduler_compute_resync_at(fixture->scheduler, wall) -
 					wall - cases[i].base * SEC;
@@ -324,7 +296,7 @@ prov_scheduler_test_resync_at_window(Fixture *fixture, gconstpointer user_data)
 		g_assert_cmpint(highest, >, (cases[i].window - 1) * 60 * SEC);
 	}
 	for (guint i = 0; i < G_N_ELEMENTS(invalid); i++) {
-		prov_scheduler_test_set(fixture, "Resync_At__HHmm_", invalid[i]);
+		prov_test_params_set(fixture->params, "Resync_At__HHmm_", invalid[i]);
 		g_assert_cmpint(prov_scheduler_compute_resync_at(fixture->scheduler, wall), ==, -1);
 	}
 }
@@ -334,8 +306,8 @@ static void
 prov_scheduler_test_periodic_after_success(Fixture *fixture, gconstpointer user_data)
 {
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_Periodic", "30");
-	prov_scheduler_test_set(fixture, "Resync_Error_Retry_Delay", "0");
+	prov_test_params_set(fixture->params, "Resync_Periodic", "30");
+	prov_test_params_set(fixture->params, "Resync_Error_Retry_Delay", "0");
 	fixture->result = 0;
 	fixture_boot_now(fixture);
 	/* the boot resync failed and 0 means no retry: nothing more, not even periodic */
@@ -368,11 +340,11 @@ prov_scheduler_test_s3(Fixture *fixture, gconstpointer user_data)
 	gint64 start = fixture_now(fixture);
 
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Profile_Rule", "tftp://192.168.1.200/basic.txt");
-	prov_scheduler_test_set(fixture, "Resync_Periodic", "30");
-	prov_scheduler_test_set(fixture, "Resync_On_Reset", "Yes");
-	prov_scheduler_test_set(fixture, "Resync_Random_Delay", "2");
-	prov_scheduler_test_set(fixture, "Resync_Error_Retry_Delay", " 30 ");
+	prov_test_params_set(fixture->params, "Profile_Rule", "tftp://192.168.1.200/basic.txt");
+	prov_test_params_set(fixture->params, "Resync_Periodic", "30");
+	prov_test_params_set(fixture->params, "Resync_On_Reset", "Yes");
+	prov_test_params_set(fixture->params, "Resync_Random_Delay", "2");
+	prov_test_params_set(fixture->params, "Resync_Error_Retry_Delay", " 30 ");
 	prov_scheduler_start(fixture->scheduler);
 	prov_clock_advance(fixture->clock, 40 * SEC);
 	g_assert_cmpuint(fixture->times->len, ==, 1);
@@ -415,7 +387,7 @@ prov_scheduler_test_retry_list(Fixture *fixture, gconstpointer user_data)
 	const gint64 expected[] = {60, 120, 240, 480, 480, 480};
 
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_Error_Retry_Delay", "60, 120,240 ,480");
+	prov_test_params_set(fixture->params, "Resync_Error_Retry_Delay", "60, 120,240 ,480");
 	fixture->result = 0;
 	fixture_boot_now(fixture);
 	prov_clock_advance(fixture->clock, 1860 * SEC);
@@ -439,7 +411,7 @@ prov_scheduler_test_retry_list(Fixture *fixture, gconstpointer user_data)
 	g_assert_cmpint(prov_scheduler_get_next_time(fixture->scheduler) - fixture_now(fixture), ==,
 			120 * SEC);
 	/* so does a change of the parameter */
-	prov_scheduler_test_set(fixture, "Resync_Error_Retry_Delay", "70,500");
+	prov_test_params_set(fixture->params, "Resync_Error_Retry_Delay", "70,500");
 	g_assert_cmpint(prov_scheduler_get_next_time(fixture->scheduler) - fixture_now(fixture), ==,
 			70 * SEC);
 }
@@ -466,7 +438,7 @@ prov_scheduler_test_retry_random(Fixture *fixture, gconstpointer user_data)
 	gint64 highest = 0;
 
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_Error_Retry_Delay", "30+10");
+	prov_test_params_set(fixture->params, "Resync_Error_Retry_Delay", "30+10");
 	fixture->result = 0;
 	fixture_boot_now(fixture);
 	prov_clock_advance(fixture->clock, 40 * 1000 * SEC);
@@ -490,8 +462,8 @@ prov_scheduler_test_wall_step(Fixture *fixture, gconstpointer user_data)
 	const gint64 steps[] = {PROV_SCHEDULER_TEST_YEAR, -2 * PROV_SCHEDULER_TEST_YEAR};
 
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_Periodic", "30");
-	prov_scheduler_test_set(fixture, "Resync_Error_Retry_Delay", "45");
+	prov_test_params_set(fixture->params, "Resync_Periodic", "30");
+	prov_test_params_set(fixture->params, "Resync_Error_Retry_Delay", "45");
 	fixture_boot_now(fixture);
 	for (guint i = 0; i < G_N_ELEMENTS(steps); i++) {
 		guint n = fixture->times->len;
@@ -521,8 +493,8 @@ prov_scheduler_test_resync_at(Fixture *fixture, gconstpointer user_data)
 	gint64 target;
 
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_Periodic", "30");
-	prov_scheduler_test_set(fixture, "Resync_At__HHmm_", "1030");
+	prov_test_params_set(fixture->params, "Resync_Periodic", "30");
+	prov_test_params_set(fixture->params, "Resync_At__HHmm_", "1030");
 	fixture_boot_now(fixture);
 	wall = prov_clock_get_real_time(fixture->clock);
 	next = prov_scheduler_get_next_time(fixture->scheduler);
@@ -555,7 +527,7 @@ prov_scheduler_test_resync_at(Fixture *fixture, gconstpointer user_data)
 	}
 
 	/* an unset value falls back to the periodic timer */
-	prov_scheduler_test_set(fixture, "Resync_At__HHmm_", "");
+	prov_test_params_set(fixture->params, "Resync_At__HHmm_", "");
 	g_assert_cmpint(prov_scheduler_get_next_time(fixture->scheduler) - fixture_now(fixture), ==,
 			30 * SEC);
 }
@@ -565,8 +537,8 @@ static void
 prov_scheduler_test_forced_delay(Fixture *fixture, gconstpointer user_data)
 {
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_Periodic", "30");
-	prov_scheduler_test_set(fixture, "Forced_Resync_Delay", "100");
+	prov_test_params_set(fixture->params, "Resync_Periodic", "30");
+	prov_test_params_set(fixture->params, "Forced_Resync_Delay", "100");
 	fixture_boot_now(fixture);
 
 	/* forced after 100 s while still busy */
@@ -587,7 +559,7 @@ prov_scheduler_test_forced_delay(Fixture *fixture, gconstpointer user_data)
 	g_assert_cmpint(fixture_time(fixture, 2) - fixture_time(fixture, 1), ==, 40 * SEC);
 
 	/* 0: never forced; explicit requests wait too */
-	prov_scheduler_test_set(fixture, "Forced_Resync_Delay", "0");
+	prov_test_params_set(fixture->params, "Forced_Resync_Delay", "0");
 	prov_scheduler_set_busy(fixture->scheduler, TRUE);
 	g_assert_true(prov_scheduler_request_resync(fixture->scheduler));
 	prov_clock_advance(fixture->clock, 100000 * SEC);
@@ -603,10 +575,10 @@ static void
 prov_scheduler_test_trigger_gate(Fixture *fixture, gconstpointer user_data)
 {
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_Periodic", "30");
-	prov_scheduler_test_set(fixture, "GPP_A", "0");
-	prov_scheduler_test_set(fixture, "Resync_Trigger_1", "$A eq 1");
-	prov_scheduler_test_set(fixture, "Resync_Random_Delay", "0");
+	prov_test_params_set(fixture->params, "Resync_Periodic", "30");
+	prov_test_params_set(fixture->params, "GPP_A", "0");
+	prov_test_params_set(fixture->params, "Resync_Trigger_1", "$A eq 1");
+	prov_test_params_set(fixture->params, "Resync_Random_Delay", "0");
 	prov_scheduler_start(fixture->scheduler);
 	prov_clock_advance(fixture->clock, 0);
 	/* the boot resync was suppressed, so periodic never started */
@@ -622,14 +594,14 @@ prov_scheduler_test_trigger_gate(Fixture *fixture, gconstpointer user_data)
 	/* the timer keeps running while suppressed */
 	g_assert_cmpint(prov_scheduler_get_next_time(fixture->scheduler), >, 0);
 
-	prov_scheduler_test_set(fixture, "GPP_A", "1");
+	prov_test_params_set(fixture->params, "GPP_A", "1");
 	prov_clock_advance(fixture->clock, 30 * SEC);
 	g_assert_cmpuint(fixture->times->len, ==, 2);
 	g_assert_cmpint(fixture_prvst(fixture, 1), ==, 1);
 
 	/* a second, true trigger is enough */
-	prov_scheduler_test_set(fixture, "GPP_A", "0");
-	prov_scheduler_test_set(fixture, "Resync_Trigger_2", "1 eq 1");
+	prov_test_params_set(fixture->params, "GPP_A", "0");
+	prov_test_params_set(fixture->params, "Resync_Trigger_2", "1 eq 1");
 	prov_clock_advance(fixture->clock, 30 * SEC);
 	g_assert_cmpuint(fixture->times->len, ==, 3);
 }
@@ -639,9 +611,9 @@ static void
 prov_scheduler_test_trigger_cause(Fixture *fixture, gconstpointer user_data)
 {
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_Periodic", "0");
-	prov_scheduler_test_set(fixture, "GPP_A", "0");
-	prov_scheduler_test_set(fixture, "Resync_Trigger_1", "$A eq 1");
+	prov_test_params_set(fixture->params, "Resync_Periodic", "0");
+	prov_test_params_set(fixture->params, "GPP_A", "0");
+	prov_test_params_set(fixture->params, "Resync_Trigger_1", "$A eq 1");
 	fixture_boot_now(fixture);
 	prov_clock_advance(fixture->clock, 100 * SEC);
 	g_assert_cmpuint(fixture->times->len, ==, 1);
@@ -649,7 +621,7 @@ prov_scheduler_test_trigger_cause(Fixture *fixture, gconstpointer user_data)
 	g_assert_cmpuint(prov_clock_get_n_timeouts(fixture->clock), ==, 1);
 	g_assert_cmpint(prov_scheduler_get_next_time(fixture->scheduler), ==, -1);
 
-	prov_scheduler_test_set(fixture, "GPP_A", "1");
+	prov_test_params_set(fixture->params, "GPP_A", "1");
 	prov_clock_advance(fixture->clock, 10 * SEC);
 	g_assert_cmpuint(fixture->times->len, ==, 2);
 	g_assert_cmpint(fixture_prvst(fixture, 1), ==, 1);
@@ -663,7 +635,7 @@ prov_scheduler_test_trigger_cause(Fixture *fixture, gconstpointer user_data)
 		g_assert_cmpint(fixture_prvst(fixture, i), ==, 1);
 	}
 	/* an unset trigger leaves no timer behind */
-	prov_scheduler_test_set(fixture, "Resync_Trigger_1", "");
+	prov_test_params_set(fixture->params, "Resync_Trigger_1", "");
 	g_assert_cmpuint(prov_clock_get_n_timeouts(fixture->clock), ==, 0);
 }
 
@@ -672,13 +644,13 @@ static void
 prov_scheduler_test_rule_change(Fixture *fixture, gconstpointer user_data)
 {
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_Periodic", "3600");
+	prov_test_params_set(fixture->params, "Resync_Periodic", "3600");
 	fixture_boot_now(fixture);
-	prov_scheduler_test_set(fixture, "Profile_Rule", "tftp://192.168.1.200/ata$MA.cfg");
+	prov_test_params_set(fixture->params, "Profile_Rule", "tftp://192.168.1.200/ata$MA.cfg");
 	prov_clock_advance(fixture->clock, 0);
 	g_assert_cmpuint(fixture->times->len, ==, 2);
 	g_assert_cmpint(fixture_prvst(fixture, 1), ==, -1);
-	prov_scheduler_test_set(fixture, "Profile_Rule_C", "http://example.com/c.xml");
+	prov_test_params_set(fixture->params, "Profile_Rule_C", "http://example.com/c.xml");
 	prov_clock_advance(fixture->clock, 0);
 	g_assert_cmpuint(fixture->times->len, ==, 3);
 
@@ -687,7 +659,7 @@ prov_scheduler_test_rule_change(Fixture *fixture, gconstpointer user_data)
 	g_assert_true(prov_scheduler_request_resync(fixture->scheduler));
 	prov_clock_advance(fixture->clock, 0);
 	g_assert_cmpuint(fixture->times->len, ==, 4);
-	prov_scheduler_test_set(fixture, "Profile_Rule_B", "http://example.com/b.xml");
+	prov_test_params_set(fixture->params, "Profile_Rule_B", "http://example.com/b.xml");
 	/* but explicit requests coalesce into one follow-up */
 	g_assert_true(prov_scheduler_request_resync(fixture->scheduler));
 	g_assert_true(prov_scheduler_request_resync(fixture->scheduler));
@@ -708,23 +680,23 @@ static void
 prov_scheduler_test_provision_disabled(Fixture *fixture, gconstpointer user_data)
 {
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Provision_Enable", "No");
+	prov_test_params_set(fixture->params, "Provision_Enable", "No");
 	prov_scheduler_start(fixture->scheduler);
 	g_assert_cmpint(prov_scheduler_get_next_time(fixture->scheduler), ==, -1);
 	g_assert_false(prov_scheduler_request_resync(fixture->scheduler));
-	prov_scheduler_test_set(fixture, "Profile_Rule", "tftp://192.168.1.200/x.cfg");
+	prov_test_params_set(fixture->params, "Profile_Rule", "tftp://192.168.1.200/x.cfg");
 	prov_clock_advance(fixture->clock, 3600 * SEC);
 	g_assert_cmpuint(fixture->times->len, ==, 0);
 
 	/* enabled again: explicit requests work, and periodic follows a success */
-	prov_scheduler_test_set(fixture, "Provision_Enable", "Yes");
-	prov_scheduler_test_set(fixture, "Resync_Periodic", "30");
+	prov_test_params_set(fixture->params, "Provision_Enable", "Yes");
+	prov_test_params_set(fixture->params, "Resync_Periodic", "30");
 	g_assert_true(prov_scheduler_request_resync(fixture->scheduler));
 	prov_clock_advance(fixture->clock, 30 * SEC);
 	g_assert_cmpuint(fixture->times->len, ==, 2);
 
 	/* disabling drops the armed periodic timer */
-	prov_scheduler_test_set(fixture, "Provision_Enable", "No");
+	prov_test_params_set(fixture->params, "Provision_Enable", "No");
 	g_assert_cmpint(prov_scheduler_get_next_time(fixture->scheduler), ==, -1);
 	prov_clock_advance(fixture->clock, 3600 * SEC);
 	g_assert_cmpuint(fixture->times->len, ==, 2);
@@ -734,7 +706,7 @@ static void
 prov_scheduler_test_no_reset(Fixture *fixture, gconstpointer user_data)
 {
 	(void)user_data;
-	prov_scheduler_test_set(fixture, "Resync_On_Reset", "No");
+	prov_test_params_set(fixture->params, "Resync_On_Reset", "No");
 	prov_scheduler_start(fixture->scheduler);
 	g_assert_cmpint(prov_scheduler_get_next_time(fixture->scheduler), ==, -1);
 	prov_clock_advance(fixture->clock, 3600 * SEC);

@@ -12,6 +12,7 @@
 #include "prov-error.h"
 #include "prov-params-transaction.h"
 #include "prov-syslog.h"
+#include "prov-test-params.h"
 
 /* 2026-01-01T10:00:00Z */
 #define PROV_SYSLOG_TEST_WALL (G_GINT64_CONSTANT(1767261600) * G_USEC_PER_SEC)
@@ -25,34 +26,6 @@ typedef struct {
 	GSocket *listener;
 	guint16 port;
 } Fixture;
-
-static const gchar *
-prov_syslog_test_schema_dir(void)
-{
-	static gchar *dir = NULL;
-
-	if (dir == NULL) {
-		const gchar *env = g_getenv("PROV_SCHEMA_DIR");
-
-		dir = env != NULL
-			  ? g_strdup(env)
-			  : g_test_build_filename(G_TEST_DIST, "..", "..", "data", "params", NULL);
-	}
-	return dir;
-}
-
-static void
-prov_syslog_test_set(Fixture *fixture, const gchar *name, const gchar *value)
-{
-	g_autoptr(ProvParamsTransaction) transaction = prov_params_transaction_new(fixture->params);
-	g_autoptr(GError) error = NULL;
-
-	prov_params_transaction_set(transaction, name, value, PROV_ACCESS_UNSET, NULL, 1, 1,
-				    &error);
-	g_assert_no_error(error);
-	g_assert_true(prov_params_transaction_commit(transaction, &error));
-	g_assert_no_error(error);
-}
 
 /* a UDP socket on a free loopback port */
 static GSocket *
@@ -98,8 +71,7 @@ fixture_setup(Fixture *fixture, gconstpointer user_data)
 
 	(void)user_data;
 	fixture->params = prov_params_new(PROV_BEHAVIOUR_MPP);
-	g_assert_true(
-	    prov_params_load_schema_dir(fixture->params, prov_syslog_test_schema_dir(), &error));
+	g_assert_true(prov_params_load_schema_dir(fixture->params, prov_test_schema_dir(), &error));
 	g_assert_no_error(error);
 	fixture->device = prov_device_new();
 	g_assert_true(prov_device_set(fixture->device, PROV_DEVICE_MAC, "000e08abcdef", &error));
@@ -113,7 +85,7 @@ fixture_setup(Fixture *fixture, gconstpointer user_data)
 	fixture->syslog = prov_syslog_new(fixture->clock);
 	fixture->listener = prov_syslog_test_listen(&fixture->port);
 	server = g_strdup_printf("127.0.0.1:%u", fixture->port);
-	prov_syslog_test_set(fixture, "Syslog_Server", server);
+	prov_test_params_set(fixture->params, "Syslog_Server", server);
 	g_assert_true(
 	    prov_syslog_configure(fixture->syslog, fixture->params, fixture->macro, &error));
 	g_assert_no_error(error);
@@ -193,7 +165,7 @@ prov_syslog_test_framing(Fixture *fixture, gconstpointer user_data)
 	bare = prov_syslog_test_format(fixture->syslog, "hello world");
 	g_assert_cmpstr(bare, ==, "<134>hello world");
 
-	prov_syslog_test_set(fixture, "Syslog_Identifier", "$MA");
+	prov_test_params_set(fixture->params, "Syslog_Identifier", "$MA");
 	g_assert_true(
 	    prov_syslog_configure(fixture->syslog, fixture->params, fixture->macro, NULL));
 	with_host = prov_syslog_test_format(fixture->syslog, "hello");
@@ -327,7 +299,7 @@ prov_syslog_test_s2(Fixture *fixture, gconstpointer user_data)
 			"<134>ATA192-MPP 00:0e:08:ab:cd:ef -- Resync failed: file not found");
 
 	/* an empty template sends nothing; the MPP names are aliases */
-	prov_syslog_test_set(fixture, "Log_Request_Msg", "");
+	prov_test_params_set(fixture->params, "Log_Request_Msg", "");
 	g_assert_null(prov_syslog_build_message(fixture->params, fixture->macro,
 						PROV_SYSLOG_MESSAGE_REQUEST));
 	g_assert_false(prov_syslog_log_resync(fixture->syslog, fixture->params, fixture->macro,
@@ -347,7 +319,7 @@ prov_syslog_test_percent(Fixture *fixture, gconstpointer user_data)
 
 	(void)user_data;
 	prov_syslog_test_s2_fetch(fixture);
-	prov_syslog_test_set(fixture, "Log_Resync_Request_Msg",
+	prov_test_params_set(fixture->params, "Log_Resync_Request_Msg",
 			     "$PN $MAC -- Requesting % $SCHEME://$SERVIP:$PORT$PATH 100%%");
 	message =
 	    prov_syslog_build_message(fixture->params, fixture->macro, PROV_SYSLOG_MESSAGE_REQUEST);
@@ -368,7 +340,7 @@ prov_syslog_test_debug_server(Fixture *fixture, gconstpointer user_data)
 	(void)user_data;
 	debug = prov_syslog_test_listen(&port);
 	server = g_strdup_printf("127.0.0.1:%u", port);
-	prov_syslog_test_set(fixture, "Debug_Server", server);
+	prov_test_params_set(fixture->params, "Debug_Server", server);
 	g_assert_true(
 	    prov_syslog_configure(fixture->syslog, fixture->params, fixture->macro, NULL));
 	prov_syslog_send(fixture->syslog, "copied");
@@ -378,8 +350,8 @@ prov_syslog_test_debug_server(Fixture *fixture, gconstpointer user_data)
 	g_assert_cmpstr(copy, ==, "<134>copied");
 
 	/* an empty server sends nothing */
-	prov_syslog_test_set(fixture, "Syslog_Server", "");
-	prov_syslog_test_set(fixture, "Debug_Server", "");
+	prov_test_params_set(fixture->params, "Syslog_Server", "");
+	prov_test_params_set(fixture->params, "Debug_Server", "");
 	g_assert_true(
 	    prov_syslog_configure(fixture->syslog, fixture->params, fixture->macro, NULL));
 	prov_syslog_send(fixture->syslog, "nowhere");

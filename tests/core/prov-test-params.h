@@ -19,8 +19,9 @@ prov_test_schema_dir(void)
 	if (dir == NULL) {
 		const gchar *env = g_getenv("PROV_SCHEMA_DIR");
 
-		dir = env != NULL ? g_strdup(env)
-				  : g_test_build_filename(G_TEST_DIST, "..", "data", "params", NULL);
+		dir = env != NULL
+			  ? g_strdup(env)
+			  : g_test_build_filename(G_TEST_DIST, "..", "data", "params", NULL);
 	}
 	return dir;
 }

@@ -264,31 +264,113 @@ prov_it_write_config(void)
 	g_string_free(conf, TRUE);
 }
 
-/* bounded: each port accepts a connection, or nginx has died, or 10 s have passed */
+/*
+ * Waiting on nginx without polling: a file monitor wakes the test when the
+ * file it waits for changes, and a deadline bounds the wait.
+ */
+typedef struct {
+	GMainLoop *loop;
+	const gchar *path;
+	const gchar *needle; /* NULL: the file only has to exist */
+	gchar *found;
+} ProvItWait;
+
+/* the last line of the file that contains the needle, or "" for existence */
+static gchar *
+prov_it_wait_find(ProvItWait *wait)
+{
+	g_autofree gchar *contents = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	if (!g_file_get_contents(wait->path, &contents, NULL, NULL))
+		return NULL;
+	if (wait->needle == NULL)
+		return g_strdup("");
+	lines = g_strsplit(contents, "\n", -1);
+	for (gint i = (gint)g_strv_length(lines) - 1; i >= 0; i--) {
+		if (strstr(lines[i], wait->needle) != NULL)
+			return g_strdup(lines[i]);
+	}
+	return NULL;
+}
+
+static void
+prov_it_wait_changed_cb(GFileMonitor *monitor,
+			GFile *file,
+			GFile *other_file,
+			GFileMonitorEvent event,
+			gpointer user_data)
+{
+	ProvItWait *wait = user_data;
+
+	if (wait->found != NULL)
+		return;
+	wait->found = prov_it_wait_find(wait);
+	if (wait->found != NULL)
+		g_main_loop_quit(wait->loop);
+}
+
+static gboolean
+prov_it_wait_deadline_cb(gpointer user_data)
+{
+	ProvItWait *wait = user_data;
+
+	g_main_loop_quit(wait->loop);
+	return G_SOURCE_REMOVE;
+}
+
+static gchar *
+prov_it_wait_file(const gchar *path, const gchar *needle, guint seconds)
+{
+	g_autoptr(GMainContext) context = g_main_context_new();
+	g_autoptr(GMainLoop) loop = g_main_loop_new(context, FALSE);
+	g_autoptr(GFile) file = g_file_new_for_path(path);
+	g_autoptr(GFileMonitor) monitor = NULL;
+	g_autoptr(GSource) deadline = g_timeout_source_new_seconds(seconds);
+	ProvItWait wait = {loop, path, needle, NULL};
+
+	g_main_context_push_thread_default(context);
+	monitor = g_file_monitor_file(file, G_FILE_MONITOR_NONE, NULL, NULL);
+	g_assert_nonnull(monitor);
+	/* GIO merges CHANGED events for 800 ms by default: every write matters here */
+	g_file_monitor_set_rate_limit(monitor, 0);
+	g_signal_connect(monitor, "changed", G_CALLBACK(prov_it_wait_changed_cb), &wait);
+	g_source_set_callback(deadline, prov_it_wait_deadline_cb, &wait, NULL);
+	g_source_attach(deadline, context);
+	/* the file may have what we wait for before the monitor started */
+	wait.found = prov_it_wait_find(&wait);
+	if (wait.found == NULL)
+		g_main_loop_run(loop);
+	g_source_destroy(deadline);
+	g_file_monitor_cancel(monitor);
+	g_main_context_pop_thread_default(context);
+	return wait.found;
+}
+
+/*
+ * nginx writes its pid file after it has bound every listening socket, so
+ * its appearance means ready; bounded at 10 s, after which a dead nginx is
+ * told apart from a slow one
+ */
 static gboolean
 prov_it_wait_ready(void)
 {
-	gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	g_autofree gchar *pid_file = prov_it_path("nginx.pid");
+	g_autofree gchar *found = prov_it_wait_file(pid_file, NULL, 10);
+	gint status = 0;
 
+	if (found == NULL) {
+		if (waitpid(prov_it_nginx, &status, WNOHANG) == prov_it_nginx)
+			prov_it_nginx = 0;
+		return FALSE;
+	}
 	for (guint i = 0; i < PROV_IT_PORT_LAST; i++) {
-		while (TRUE) {
-			g_autoptr(GSocketClient) client = g_socket_client_new();
-			g_autoptr(GSocketConnection) connection = NULL;
-			gint status = 0;
+		g_autoptr(GSocketClient) client = g_socket_client_new();
+		g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host(
+		    client, "127.0.0.1", prov_it_ports[i], NULL, NULL);
 
-			connection = g_socket_client_connect_to_host(client, "127.0.0.1",
-								     prov_it_ports[i], NULL, NULL);
-			if (connection != NULL)
-				break;
-			if (waitpid(prov_it_nginx, &status, WNOHANG) == prov_it_nginx) {
-				prov_it_nginx = 0;
-				return FALSE;
-			}
-			if (g_get_monotonic_time() > deadline)
-				return FALSE;
-			/* nginx is starting: poll the port again shortly */
-			g_usleep(10 * 1000);
-		}
+		if (connection == NULL)
+			return FALSE;
 	}
 	return TRUE;
 }
@@ -320,8 +402,11 @@ prov_it_start_nginx(void)
 	g_autofree gchar *conf = prov_it_path("nginx.conf");
 	g_autofree gchar *globals = g_strdup_printf("daemon off; pid %s/nginx.pid;", prov_it_dir);
 	g_autoptr(GError) error = NULL;
+	g_autofree gchar *pid_file = prov_it_path("nginx.pid");
 	const gchar *argv[] = {"nginx", "-c", conf, "-p", prov_it_dir, "-g", globals, NULL};
 
+	/* its appearance is the readiness signal (prov_it_wait_ready) */
+	g_unlink(pid_file);
 	if (!g_spawn_async(prov_it_dir, (gchar **)argv, NULL,
 			   G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
 			       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
@@ -509,34 +594,21 @@ prov_it_assert_basic(GBytes *bytes)
 
 /*
  * nginx writes its log line once the response is out, so just after the
- * client is done: a bounded wait for the line that is expected
+ * client is done: wait, bounded, for the line that is expected
  */
 static gchar *
 prov_it_wait_log_line(const gchar *needle)
 {
 	g_autofree gchar *path = prov_it_path("access.log");
-	gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+	gchar *line = prov_it_wait_file(path, needle, 5);
 
-	while (g_get_monotonic_time() < deadline) {
-		g_autofree gchar *log = NULL;
-		g_auto(GStrv) lines = NULL;
-
-		if (g_file_get_contents(path, &log, NULL, NULL)) {
-			lines = g_strsplit(log, "\n", -1);
-			for (gint i = (gint)g_strv_length(lines) - 1; i >= 0; i--) {
-				if (strstr(lines[i], needle) != NULL)
-					return g_strdup(lines[i]);
-			}
-		}
-		g_usleep(10 * 1000);
-	}
-	{
+	if (line == NULL) {
 		g_autofree gchar *log = NULL;
 
 		g_file_get_contents(path, &log, NULL, NULL);
 		g_test_message("no \"%s\" in the access log:\n%s", needle, log);
 	}
-	return NULL;
+	return line;
 }
 
 /* in place: nginx keeps the file open and appends to it */

@@ -51,6 +51,9 @@ G_BEGIN_DECLS
  * @PROV_ERROR_TLS_FAILED: the TLS handshake failed for another reason (a
  *   certificate refused otherwise, a client certificate required or refused)
  * @PROV_ERROR_INSECURE_KEY: a private key file that others may read (R38)
+ * @PROV_ERROR_DISABLED: `Provision_Enable` is No: no resync runs
+ * @PROV_ERROR_RESTRICTED_DOMAIN: the URL's host is outside
+ *   `Restricted_Access_Domains` ("restricted domain")
  * @PROV_ERROR_LAST: the number of codes; codes are only appended
  *
  * The core's error codes. Each maps to a D-Bus error name
@@ -85,6 +88,8 @@ typedef enum {
 	PROV_ERROR_TLS_CLOCK_NOT_SET,
 	PROV_ERROR_TLS_FAILED,
 	PROV_ERROR_INSECURE_KEY,
+	PROV_ERROR_DISABLED,
+	PROV_ERROR_RESTRICTED_DOMAIN,
 	PROV_ERROR_LAST
 } ProvError;
 

@@ -14,9 +14,8 @@
 
 /* the [daemon] keys of DESIGN.md's command-line contract */
 static const gchar *const prov_config_daemon_keys[] = {
-    "StateDirectory",	 "PluginDirectory", "SchemaDirectory",
-    "DeviceCertificate", "DeviceKey",	    "CAFile",
-    "BehaviourProfile",	 "DefaultServer",   NULL,
+    "StateDirectory", "PluginDirectory",  "SchemaDirectory", "DeviceCertificate", "DeviceKey",
+    "CAFile",	      "BehaviourProfile", "DefaultServer",   "HardenedMode",	  NULL,
 };
 
 static const gchar *const prov_config_limits_keys[] = {
@@ -30,6 +29,7 @@ struct _ProvConfig {
 	ProvDevice *device;
 	ProvLimits limits;
 	ProvBehaviour behaviour;
+	gboolean hardened_mode;
 	GHashTable *daemon_values;
 	GPtrArray *parameter_overrides;
 };
@@ -62,6 +62,26 @@ prov_config_check_keys(GKeyFile *key_file,
 	return TRUE;
 }
 
+/* R32: a typo must not leave a device that the operator meant to harden in the lax mode */
+static gboolean
+prov_config_parse_hardened_mode(GHashTable *daemon_values, gboolean *hardened_mode, GError **error)
+{
+	const gchar *text = g_hash_table_lookup(daemon_values, "HardenedMode");
+
+	*hardened_mode = FALSE;
+	if (text == NULL || text[0] == '\0')
+		return TRUE;
+	if (g_strcmp0(text, "true") == 0 || g_strcmp0(text, "1") == 0) {
+		*hardened_mode = TRUE;
+		return TRUE;
+	}
+	if (g_strcmp0(text, "false") == 0 || g_strcmp0(text, "0") == 0)
+		return TRUE;
+	g_set_error(error, PROV_ERROR, PROV_ERROR_CONFIG,
+		    "[daemon] HardenedMode: %s is not true or false", text);
+	return FALSE;
+}
+
 static gboolean
 prov_config_load_key_file(ProvConfig *self, GKeyFile *key_file, GError **error)
 {
@@ -73,6 +93,7 @@ prov_config_load_key_file(ProvConfig *self, GKeyFile *key_file, GError **error)
 	g_auto(GStrv) parameter_keys = NULL;
 	ProvLimits limits;
 	ProvBehaviour behaviour = PROV_BEHAVIOUR_MPP;
+	gboolean hardened_mode = FALSE;
 	g_autoptr(GError) error_local = NULL;
 
 	if (!prov_config_check_keys(key_file, "daemon", prov_config_daemon_keys, error) ||
@@ -103,6 +124,8 @@ prov_config_load_key_file(ProvConfig *self, GKeyFile *key_file, GError **error)
 			return FALSE;
 		}
 	}
+	if (!prov_config_parse_hardened_mode(daemon_values, &hardened_mode, error))
+		return FALSE;
 
 	/* kept as NAME=VALUE in file order; the parameter model validates them */
 	parameter_keys = g_key_file_get_keys(key_file, "parameters", NULL, NULL);
@@ -119,6 +142,7 @@ prov_config_load_key_file(ProvConfig *self, GKeyFile *key_file, GError **error)
 	g_set_object(&self->device, device);
 	self->limits = limits;
 	self->behaviour = behaviour;
+	self->hardened_mode = hardened_mode;
 	g_clear_pointer(&self->daemon_values, g_hash_table_unref);
 	self->daemon_values = g_steal_pointer(&daemon_values);
 	g_clear_pointer(&self->parameter_overrides, g_ptr_array_unref);
@@ -225,6 +249,23 @@ prov_config_get_behaviour(ProvConfig *self)
 {
 	g_return_val_if_fail(PROV_IS_CONFIG(self), PROV_BEHAVIOUR_MPP);
 	return self->behaviour;
+}
+
+/**
+ * prov_config_get_hardened_mode:
+ * @self: a #ProvConfig
+ *
+ * Returns: `[daemon] HardenedMode`: whether a profile fetched without TLS
+ *   is refused when it would change rules, keys or credentials (R32);
+ *   %FALSE by default
+ *
+ * Since: 0.1
+ */
+gboolean
+prov_config_get_hardened_mode(ProvConfig *self)
+{
+	g_return_val_if_fail(PROV_IS_CONFIG(self), FALSE);
+	return self->hardened_mode;
 }
 
 /**

@@ -32,6 +32,8 @@ PROV_API const ProvLimits *
 prov_config_get_limits(ProvConfig *self);
 PROV_API ProvBehaviour
 prov_config_get_behaviour(ProvConfig *self);
+PROV_API gboolean
+prov_config_get_hardened_mode(ProvConfig *self);
 PROV_API const gchar *
 prov_config_get_daemon_value(ProvConfig *self, const gchar *key);
 PROV_API GPtrArray *

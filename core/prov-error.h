@@ -54,6 +54,10 @@ G_BEGIN_DECLS
  * @PROV_ERROR_DISABLED: `Provision_Enable` is No: no resync runs
  * @PROV_ERROR_RESTRICTED_DOMAIN: the URL's host is outside
  *   `Restricted_Access_Domains` ("restricted domain")
+ * @PROV_ERROR_BUSY: the operation cannot start now: a resync already runs
+ * @PROV_ERROR_INSECURE_TRANSPORT: a profile fetched without TLS would change
+ *   protected parameters (rules, keys, credentials) and the daemon runs in
+ *   hardened mode (R32); reported as "restricted domain" in `$ERR`
  * @PROV_ERROR_LAST: the number of codes; codes are only appended
  *
  * The core's error codes. Each maps to a D-Bus error name
@@ -90,6 +94,8 @@ typedef enum {
 	PROV_ERROR_INSECURE_KEY,
 	PROV_ERROR_DISABLED,
 	PROV_ERROR_RESTRICTED_DOMAIN,
+	PROV_ERROR_BUSY,
+	PROV_ERROR_INSECURE_TRANSPORT,
 	PROV_ERROR_LAST
 } ProvError;
 

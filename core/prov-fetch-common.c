@@ -21,6 +21,107 @@
 #include "prov-tls-database.h"
 #include "prov-tls.h"
 
+/* `host`, `host:port`, `[v6]`, `[v6]:port` or a bare IPv6 address; port 0 when none is given */
+static gboolean
+prov_fetch_split_server(const gchar *server, gchar **host, guint *port)
+{
+	const gchar *colon;
+	guint64 number = 0;
+
+	*host = NULL;
+	*port = 0;
+	if (server[0] == '[') {
+		const gchar *close = strchr(server, ']');
+
+		if (close == NULL || close == server + 1)
+			return FALSE;
+		*host = g_strndup(server + 1, (gsize)(close - server - 1));
+		colon = close[1] == ':' ? close + 1 : NULL;
+		if (close[1] != '\0' && colon == NULL) {
+			g_clear_pointer(host, g_free);
+			return FALSE;
+		}
+	} else {
+		colon = strchr(server, ':');
+		/* several colons without brackets: a bare IPv6 address */
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			colon = NULL;
+		*host =
+		    colon != NULL ? g_strndup(server, (gsize)(colon - server)) : g_strdup(server);
+	}
+	if (colon != NULL &&
+	    !g_ascii_string_to_unsigned(colon + 1, 10, 1, G_MAXUINT16, &number, NULL)) {
+		g_clear_pointer(host, g_free);
+		return FALSE;
+	}
+	*port = (guint)number;
+	return (*host)[0] != '\0';
+}
+
+/* the URL of an alternative without a host, at @server; the rule's own port wins */
+static gchar *
+prov_fetch_build_url_at(const ProvRuleAlternative *alternative, const gchar *server, GError **error)
+{
+	g_autofree gchar *host = NULL;
+	guint port = 0;
+	GString *url;
+
+	if (!prov_fetch_split_server(server, &host, &port)) {
+		g_set_error(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT,
+			    "the default server %s is not host[:port]", server);
+		return NULL;
+	}
+	if (prov_rule_alternative_has_explicit_port(alternative))
+		port = prov_rule_alternative_get_port(alternative);
+	url = g_string_new(prov_rule_alternative_get_scheme(alternative));
+	g_string_append(url, "://");
+	if (strchr(host, ':') != NULL)
+		g_string_append_printf(url, "[%s]", host);
+	else
+		g_string_append(url, host);
+	if (port != 0)
+		g_string_append_printf(url, ":%u", port);
+	g_string_append(url, prov_rule_alternative_get_path_and_query(alternative));
+	return g_string_free(url, FALSE);
+}
+
+/**
+ * prov_fetch_build_url_for_server:
+ * @alternative: the selected alternative of a macro-expanded rule
+ * @default_server: (nullable): `host[:port]` that stands in for a missing
+ *   host: `DefaultServer`, or for a one-shot rule of a remote trigger the
+ *   requesting host (reference 7.1)
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the URL to fetch, or %NULL with @error set when
+ *   the alternative has no URL, or names no host and @default_server is
+ *   %NULL, empty or malformed
+ *
+ * Since: 0.1
+ */
+gchar *
+prov_fetch_build_url_for_server(const ProvRuleAlternative *alternative,
+				const gchar *default_server,
+				GError **error)
+{
+	g_return_val_if_fail(alternative != NULL, NULL);
+
+	if (!prov_rule_alternative_has_url(alternative)) {
+		g_set_error_literal(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT,
+				    "the rule has no URL: nothing to fetch");
+		return NULL;
+	}
+	if (prov_rule_alternative_get_host(alternative) != NULL)
+		return prov_rule_alternative_build_url(alternative, NULL);
+	if (default_server == NULL || default_server[0] == '\0') {
+		g_set_error_literal(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT,
+				    "the rule's URL names no server and no [daemon] DefaultServer "
+				    "is set");
+		return NULL;
+	}
+	return prov_fetch_build_url_at(alternative, default_server, error);
+}
+
 /**
  * prov_fetch_build_url:
  * @alternative: the selected alternative of a macro-expanded rule
@@ -37,24 +138,38 @@
 gchar *
 prov_fetch_build_url(const ProvRuleAlternative *alternative, ProvConfig *config, GError **error)
 {
-	const gchar *default_server;
-	gchar *url;
-
 	g_return_val_if_fail(alternative != NULL, NULL);
 	g_return_val_if_fail(PROV_IS_CONFIG(config), NULL);
 
-	if (!prov_rule_alternative_has_url(alternative)) {
-		g_set_error_literal(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT,
-				    "the rule has no URL: nothing to fetch");
-		return NULL;
-	}
-	default_server = prov_config_get_daemon_value(config, "DefaultServer");
-	url = prov_rule_alternative_build_url(alternative, default_server);
+	return prov_fetch_build_url_for_server(
+	    alternative, prov_config_get_daemon_value(config, "DefaultServer"), error);
+}
+
+/**
+ * prov_uri_to_string_redacted:
+ * @url: (nullable): a URL
+ *
+ * What logs, results and D-Bus show of a URL: without user information
+ * (R42). A text that does not parse as a URL is shown up to its first `@`
+ * only when it has none.
+ *
+ * Returns: (transfer full): the URL without credentials; empty for %NULL
+ *
+ * Since: 0.1
+ */
+gchar *
+prov_uri_to_string_redacted(const gchar *url)
+{
+	g_autoptr(GUri) uri = NULL;
+
 	if (url == NULL)
-		g_set_error_literal(error, PROV_ERROR, PROV_ERROR_INVALID_ARGUMENT,
-				    "the rule's URL names no server and no [daemon] DefaultServer "
-				    "is set");
-	return url;
+		return g_strdup("");
+	uri = g_uri_parse(url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_HAS_PASSWORD, NULL);
+	if (uri == NULL)
+		return g_strdup(strchr(url, '@') == NULL ? url : "(invalid URL)");
+	if (g_uri_get_userinfo(uri) == NULL)
+		return g_strdup(url);
+	return g_uri_to_string_partial(uri, G_URI_HIDE_USERINFO);
 }
 
 /* reference 6.2.2: HTTP_User_Agent_Name replaces the whole header, macros expanded */
@@ -70,19 +185,30 @@ prov_fetch_dup_user_agent(ProvConfig *config, ProvParams *params, ProvMacro *mac
 					  prov_config_get_behaviour(config), expanded);
 }
 
-/* `[daemon] CAFile` trusted beside the system roots, and the device's own certificate */
+/*
+ * `[daemon] CAFile` and the custom CA of reference 9.3 trusted beside the
+ * system roots, and the device's own certificate
+ */
 static gboolean
-prov_fetch_set_tls(ProvFetchContext *ctx, ProvConfig *config, GError **error)
+prov_fetch_set_tls(ProvFetchContext *ctx,
+		   ProvConfig *config,
+		   const gchar *const *extra_anchor_files,
+		   GError **error)
 {
 	const gchar *ca_file = prov_config_get_daemon_value(config, "CAFile");
 	const gchar *cert_file = prov_config_get_daemon_value(config, "DeviceCertificate");
 	const gchar *key_file = prov_config_get_daemon_value(config, "DeviceKey");
-	const gchar *anchors[] = {ca_file, NULL};
+	g_autoptr(GPtrArray) anchors = g_ptr_array_new();
 	g_autoptr(ProvTlsDatabase) database = NULL;
 	g_autoptr(GTlsCertificate) certificate = NULL;
 
-	if (ca_file != NULL) {
-		database = prov_tls_database_new(anchors, error);
+	if (ca_file != NULL)
+		g_ptr_array_add(anchors, (gpointer)ca_file);
+	for (guint i = 0; extra_anchor_files != NULL && extra_anchor_files[i] != NULL; i++)
+		g_ptr_array_add(anchors, (gpointer)extra_anchor_files[i]);
+	g_ptr_array_add(anchors, NULL);
+	if (anchors->len > 1) {
+		database = prov_tls_database_new((const gchar *const *)anchors->pdata, error);
 		if (database == NULL) {
 			g_prefix_error(error, "CAFile: ");
 			return FALSE;
@@ -132,19 +258,23 @@ prov_fetch_set_post_body(
 }
 
 /**
- * prov_fetch_new_context:
+ * prov_fetch_new_context_full:
  * @config: the config: device identity, behaviour profile, `[limits]` and
  *   the TLS material of `[daemon]`
  * @params: the parameters, for `HTTP_User_Agent_Name` and `--post` bodies
  * @macro: the macro expander of the device
  * @alternative: the selected alternative of the macro-expanded rule
+ * @extra_anchor_files: (nullable) (array zero-terminated=1): PEM files of CA
+ *   certificates trusted besides the system roots and `CAFile`, such as
+ *   the custom CA of reference 9.3
  * @error: return location for a #GError
  *
  * The fetch context of one rule: the device's User-Agent (reference 6.2.2),
  * the fetch cap of `[limits]`, the default deadline and inactivity timeout
- * (R35), `CAFile` as a trust anchor beside the system roots,
- * `DeviceCertificate`/`DeviceKey` as the client certificate, the rule's
- * `--uid`/`--pwd`, and with `--post x` the expanded GPP_x as a text/plain body.
+ * (R35), `CAFile` and @extra_anchor_files as trust anchors beside the
+ * system roots, `DeviceCertificate`/`DeviceKey` as the client certificate,
+ * the rule's `--uid`/`--pwd`, and with `--post x` the expanded GPP_x as a
+ * text/plain body.
  *
  * Returns: (transfer full): the context, or %NULL with @error set when the
  *   TLS material cannot be read or the `--post` parameter is unknown
@@ -152,11 +282,12 @@ prov_fetch_set_post_body(
  * Since: 0.1
  */
 ProvFetchContext *
-prov_fetch_new_context(ProvConfig *config,
-		       ProvParams *params,
-		       ProvMacro *macro,
-		       const ProvRuleAlternative *alternative,
-		       GError **error)
+prov_fetch_new_context_full(ProvConfig *config,
+			    ProvParams *params,
+			    ProvMacro *macro,
+			    const ProvRuleAlternative *alternative,
+			    const gchar *const *extra_anchor_files,
+			    GError **error)
 {
 	g_autoptr(ProvFetchContext) ctx = prov_fetch_context_new();
 	g_autofree gchar *user_agent = NULL;
@@ -172,7 +303,7 @@ prov_fetch_new_context(ProvConfig *config,
 	prov_fetch_context_set_timeout(ctx, PROV_FETCH_CONTEXT_DEFAULT_TIMEOUT);
 	prov_fetch_context_set_inactivity_timeout(ctx,
 						  PROV_FETCH_CONTEXT_DEFAULT_INACTIVITY_TIMEOUT);
-	if (!prov_fetch_set_tls(ctx, config, error))
+	if (!prov_fetch_set_tls(ctx, config, extra_anchor_files, error))
 		return NULL;
 	if (prov_rule_alternative_get_uid(alternative) != NULL ||
 	    prov_rule_alternative_get_pwd(alternative) != NULL)
@@ -183,6 +314,33 @@ prov_fetch_new_context(ProvConfig *config,
 				      prov_rule_alternative_get_post(alternative), error))
 		return NULL;
 	return g_steal_pointer(&ctx);
+}
+
+/**
+ * prov_fetch_new_context:
+ * @config: the config: device identity, behaviour profile, `[limits]` and
+ *   the TLS material of `[daemon]`
+ * @params: the parameters, for `HTTP_User_Agent_Name` and `--post` bodies
+ * @macro: the macro expander of the device
+ * @alternative: the selected alternative of the macro-expanded rule
+ * @error: return location for a #GError
+ *
+ * Like prov_fetch_new_context_full(), with no trust anchors besides the
+ * system roots and `CAFile`.
+ *
+ * Returns: (transfer full): the context, or %NULL with @error set when the
+ *   TLS material cannot be read or the `--post` parameter is unknown
+ *
+ * Since: 0.1
+ */
+ProvFetchContext *
+prov_fetch_new_context(ProvConfig *config,
+		       ProvParams *params,
+		       ProvMacro *macro,
+		       const ProvRuleAlternative *alternative,
+		       GError **error)
+{
+	return prov_fetch_new_context_full(config, params, macro, alternative, NULL, error);
 }
 
 /* `BlockSize` names the property `block-size` */

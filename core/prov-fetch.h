@@ -20,6 +20,19 @@ G_BEGIN_DECLS
 
 PROV_API gchar *
 prov_fetch_build_url(const ProvRuleAlternative *alternative, ProvConfig *config, GError **error);
+PROV_API gchar *
+prov_fetch_build_url_for_server(const ProvRuleAlternative *alternative,
+				const gchar *default_server,
+				GError **error);
+PROV_API gchar *
+prov_uri_to_string_redacted(const gchar *url);
+PROV_API ProvFetchContext *
+prov_fetch_new_context_full(ProvConfig *config,
+			    ProvParams *params,
+			    ProvMacro *macro,
+			    const ProvRuleAlternative *alternative,
+			    const gchar *const *extra_anchor_files,
+			    GError **error);
 PROV_API ProvFetchContext *
 prov_fetch_new_context(ProvConfig *config,
 		       ProvParams *params,

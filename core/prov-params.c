@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "prov-config.h"
 #include "prov-error.h"
 #include "prov-param-schema-private.h"
 #include "prov-params-private.h"
@@ -1119,4 +1120,122 @@ prov_params_new(ProvBehaviour behaviour)
 	self = g_object_new(PROV_TYPE_PARAMS, NULL);
 	self->behaviour = behaviour;
 	return self;
+}
+
+/* the built-in schema; PROV_SCHEMA_DIR points an uninstalled build at data/params */
+static const gchar *
+prov_params_builtin_schema_dir(void)
+{
+	const gchar *dir = g_getenv("PROV_SCHEMA_DIR");
+
+	return dir != NULL && dir[0] != '\0' ? dir : PROV_SCHEMADIR;
+}
+
+/* `[parameters]` keeps NAME=VALUE strings; the config file named them, so errors say so */
+static gboolean
+prov_params_apply_overrides(ProvParams *self, ProvConfig *config, GError **error)
+{
+	GPtrArray *overrides = prov_config_get_parameter_overrides(config);
+
+	for (guint i = 0; i < overrides->len; i++) {
+		const gchar *text = g_ptr_array_index(overrides, i);
+		const gchar *equals = strchr(text, '=');
+		g_autofree gchar *name = NULL;
+		g_autoptr(GError) error_local = NULL;
+
+		if (equals == NULL || equals == text) {
+			g_set_error(error, PROV_ERROR, PROV_ERROR_CONFIG,
+				    "[parameters] %s: expected NAME=VALUE", text);
+			return FALSE;
+		}
+		name = g_strndup(text, (gsize)(equals - text));
+		if (!prov_params_set_factory_value(self, name, equals + 1, &error_local)) {
+			/* one code for every mistake in the file, as ProvConfig reports them */
+			g_set_error(error, PROV_ERROR, PROV_ERROR_CONFIG, "[parameters] %s",
+				    error_local->message);
+			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+static gboolean
+prov_params_load_state_dir(ProvParams *self, const gchar *state_dir, GError **error)
+{
+	g_autofree gchar *path = g_build_filename(state_dir, PROV_PARAMS_STATE_FILE, NULL);
+
+	/* the state holds secrets: the directory is the owner's alone */
+	if (g_mkdir_with_parents(state_dir, 0700) != 0) {
+		g_set_error(error, PROV_ERROR, PROV_ERROR_STATE, "%s: cannot create: %s", state_dir,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	return prov_params_load_state(self, path, error);
+}
+
+/**
+ * prov_params_new_for_config_full:
+ * @config: the daemon's configuration
+ * @extra_schema_dirs: (nullable) (array zero-terminated=1): schema
+ *   directories loaded after the configured ones (`provtool --schema-dir`)
+ * @state_dir: (nullable): the directory of the state file
+ *   (%PROV_PARAMS_STATE_FILE), created when missing; %NULL keeps the values
+ *   in memory only
+ * @error: return location for a #GError
+ *
+ * Builds the parameter model as the daemon and provtool do, in this order:
+ * the built-in schema (`PROV_SCHEMA_DIR` in the environment overrides the
+ * installed one, for uninstalled builds), `[daemon] SchemaDirectory`,
+ * @extra_schema_dirs, the factory values of `[parameters]`, then the
+ * stored state of @state_dir.
+ *
+ * Returns: (transfer full): the parameters, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
+ProvParams *
+prov_params_new_for_config_full(ProvConfig *config,
+				const gchar *const *extra_schema_dirs,
+				const gchar *state_dir,
+				GError **error)
+{
+	g_autoptr(ProvParams) self = NULL;
+	const gchar *schema_dir;
+
+	g_return_val_if_fail(PROV_IS_CONFIG(config), NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	self = prov_params_new(prov_config_get_behaviour(config));
+	if (!prov_params_load_schema_dir(self, prov_params_builtin_schema_dir(), error))
+		return NULL;
+	schema_dir = prov_config_get_daemon_value(config, "SchemaDirectory");
+	if (schema_dir != NULL && !prov_params_load_schema_dir(self, schema_dir, error))
+		return NULL;
+	for (guint i = 0; extra_schema_dirs != NULL && extra_schema_dirs[i] != NULL; i++) {
+		if (!prov_params_load_schema_dir(self, extra_schema_dirs[i], error))
+			return NULL;
+	}
+	if (!prov_params_apply_overrides(self, config, error))
+		return NULL;
+	if (state_dir != NULL && !prov_params_load_state_dir(self, state_dir, error))
+		return NULL;
+	return g_steal_pointer(&self);
+}
+
+/**
+ * prov_params_new_for_config:
+ * @config: the daemon's configuration
+ * @state_dir: (nullable): the directory of the state file, or %NULL
+ * @error: return location for a #GError
+ *
+ * Like prov_params_new_for_config_full() without extra schema directories.
+ *
+ * Returns: (transfer full): the parameters, or %NULL with @error set
+ *
+ * Since: 0.1
+ */
+ProvParams *
+prov_params_new_for_config(ProvConfig *config, const gchar *state_dir, GError **error)
+{
+	return prov_params_new_for_config_full(config, NULL, state_dir, error);
 }

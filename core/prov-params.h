@@ -8,6 +8,7 @@
 #include <glib-object.h>
 
 #include "prov-api.h"
+#include "prov-config.h"
 #include "prov-enums.h"
 #include "prov-param-def.h"
 
@@ -31,6 +32,15 @@ G_BEGIN_DECLS
  * Since: 0.1
  */
 #define PROV_PARAMS_SECRET_MASK "********"
+
+/**
+ * PROV_PARAMS_STATE_FILE:
+ *
+ * The name of the state file in a state directory.
+ *
+ * Since: 0.1
+ */
+#define PROV_PARAMS_STATE_FILE "state.json"
 
 #define PROV_TYPE_PARAMS (prov_params_get_type())
 PROV_API
@@ -69,5 +79,12 @@ prov_params_get_access(ProvParams *self, const gchar *name);
 
 PROV_API ProvParams *
 prov_params_new(ProvBehaviour behaviour);
+PROV_API ProvParams *
+prov_params_new_for_config(ProvConfig *config, const gchar *state_dir, GError **error);
+PROV_API ProvParams *
+prov_params_new_for_config_full(ProvConfig *config,
+				const gchar *const *extra_schema_dirs,
+				const gchar *state_dir,
+				GError **error);
 
 G_END_DECLS

@@ -189,6 +189,33 @@ prov_scheduler_evaluate_triggers(ProvScheduler *self, gboolean *any_true)
 	return n_set;
 }
 
+/**
+ * prov_scheduler_triggers_allow:
+ * @self: a #ProvScheduler
+ * @prvst: the cause of a resync that is due
+ *
+ * The gate of reference 4.6 in the mpp profile: a boot or periodic resync
+ * (PRVST 0 or 1) runs only when no `Resync_Trigger_1`/`_2` is set or one of
+ * those set holds. Explicit requests (-1) and retries (2) are never gated,
+ * and neither is anything in the spa profile, where triggers are causes.
+ *
+ * Returns: %FALSE when the resync must be skipped
+ *
+ * Since: 0.1
+ */
+gboolean
+prov_scheduler_triggers_allow(ProvScheduler *self, gint prvst)
+{
+	gboolean any_true = FALSE;
+
+	g_return_val_if_fail(PROV_IS_SCHEDULER(self), TRUE);
+
+	if (prov_params_get_behaviour(self->params) != PROV_BEHAVIOUR_MPP ||
+	    (prvst != 0 && prvst != 1))
+		return TRUE;
+	return prov_scheduler_evaluate_triggers(self, &any_true) == 0 || any_true;
+}
+
 static void
 prov_scheduler_set_next(ProvScheduler *self, ProvSchedulerDue kind, gint prvst, gint64 deadline)
 {
@@ -349,17 +376,13 @@ prov_scheduler_fire(ProvScheduler *self, ProvSchedulerDue kind, gint prvst)
 		return;
 	}
 	/* reference 4.6, mpp gate mode: explicit requests and retries ignore the triggers */
-	if (prov_params_get_behaviour(self->params) == PROV_BEHAVIOUR_MPP &&
-	    (kind == PROV_SCHEDULER_DUE_BOOT || kind == PROV_SCHEDULER_DUE_PERIODIC ||
-	     kind == PROV_SCHEDULER_DUE_AT)) {
-		gboolean any_true = FALSE;
-
-		if (prov_scheduler_evaluate_triggers(self, &any_true) > 0 && !any_true) {
-			g_info("resync with PRVST %d suppressed: no trigger holds", prvst);
-			if (kind != PROV_SCHEDULER_DUE_BOOT)
-				prov_scheduler_arm_periodic(self);
-			return;
-		}
+	if ((kind == PROV_SCHEDULER_DUE_BOOT || kind == PROV_SCHEDULER_DUE_PERIODIC ||
+	     kind == PROV_SCHEDULER_DUE_AT) &&
+	    !prov_scheduler_triggers_allow(self, prvst)) {
+		g_info("resync with PRVST %d suppressed: no trigger holds", prvst);
+		if (kind != PROV_SCHEDULER_DUE_BOOT)
+			prov_scheduler_arm_periodic(self);
+		return;
 	}
 	/* reference 5.2.4: never start while a line is busy, unless forced */
 	if (self->busy) {
@@ -689,6 +712,22 @@ prov_scheduler_is_running(ProvScheduler *self)
 {
 	g_return_val_if_fail(PROV_IS_SCHEDULER(self), FALSE);
 	return self->running;
+}
+
+/**
+ * prov_scheduler_is_pending:
+ * @self: a #ProvScheduler
+ *
+ * Returns: %TRUE while a resync that is due waits for the lines to become
+ *   idle (reference 5.2.4)
+ *
+ * Since: 0.1
+ */
+gboolean
+prov_scheduler_is_pending(ProvScheduler *self)
+{
+	g_return_val_if_fail(PROV_IS_SCHEDULER(self), FALSE);
+	return self->pending;
 }
 
 /**

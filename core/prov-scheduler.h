@@ -61,6 +61,10 @@ PROV_API gboolean
 prov_scheduler_get_busy(ProvScheduler *self);
 PROV_API gboolean
 prov_scheduler_is_running(ProvScheduler *self);
+PROV_API gboolean
+prov_scheduler_is_pending(ProvScheduler *self);
+PROV_API gboolean
+prov_scheduler_triggers_allow(ProvScheduler *self, gint prvst);
 PROV_API gint64
 prov_scheduler_get_next_time(ProvScheduler *self);
 PROV_API gint

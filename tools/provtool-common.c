@@ -99,15 +99,6 @@ prov_tool_bind_entries(ProvTool *self, const GOptionEntry *templates, GArray *en
 	}
 }
 
-/* the built-in schema; PROV_SCHEMA_DIR points an uninstalled build at data/params */
-static const gchar *
-prov_tool_builtin_schema_dir(void)
-{
-	const gchar *dir = g_getenv("PROV_SCHEMA_DIR");
-
-	return dir != NULL && dir[0] != '\0' ? dir : PROV_SCHEMADIR;
-}
-
 static gboolean
 prov_tool_split_assignment(const gchar *text, gchar **name, gchar **value, GError **error)
 {
@@ -131,50 +122,21 @@ prov_tool_split_assignment(const gchar *text, gchar **name, gchar **value, GErro
 gboolean
 prov_tool_setup(ProvTool *self, GError **error)
 {
-	const gchar *schema_dir;
 	ProvDevice *device;
-	GPtrArray *overrides;
 
 	self->config = prov_config_new();
 	if (self->config_path != NULL &&
 	    !prov_config_load_file(self->config, self->config_path, error))
 		return FALSE;
 
-	self->params = prov_params_new(prov_config_get_behaviour(self->config));
-	if (!prov_params_load_schema_dir(self->params, prov_tool_builtin_schema_dir(), error))
+	/* the daemon builds its parameters the same way */
+	self->params = prov_params_new_for_config_full(
+	    self->config, (const gchar *const *)self->schema_dirs, self->state_dir, error);
+	if (self->params == NULL) {
+		if (self->config_path != NULL &&
+		    g_error_matches(*error, PROV_ERROR, PROV_ERROR_CONFIG))
+			g_prefix_error(error, "%s: ", self->config_path);
 		return FALSE;
-	schema_dir = prov_config_get_daemon_value(self->config, "SchemaDirectory");
-	if (schema_dir != NULL && !prov_params_load_schema_dir(self->params, schema_dir, error))
-		return FALSE;
-	for (guint i = 0; self->schema_dirs != NULL && self->schema_dirs[i] != NULL; i++) {
-		if (!prov_params_load_schema_dir(self->params, self->schema_dirs[i], error))
-			return FALSE;
-	}
-
-	overrides = prov_config_get_parameter_overrides(self->config);
-	for (guint i = 0; i < overrides->len; i++) {
-		g_autofree gchar *name = NULL;
-		g_autofree gchar *value = NULL;
-
-		if (!prov_tool_split_assignment(g_ptr_array_index(overrides, i), &name, &value,
-						error) ||
-		    !prov_params_set_factory_value(self->params, name, value, error)) {
-			g_prefix_error(error, "%s: [parameters] ", self->config_path);
-			return FALSE;
-		}
-	}
-
-	if (self->state_dir != NULL) {
-		g_autofree gchar *path =
-		    g_build_filename(self->state_dir, PROV_TOOL_STATE_FILE, NULL);
-
-		if (g_mkdir_with_parents(self->state_dir, 0700) != 0) {
-			g_set_error(error, PROV_ERROR, PROV_ERROR_STATE, "%s: cannot create: %s",
-				    self->state_dir, g_strerror(errno));
-			return FALSE;
-		}
-		if (!prov_params_load_state(self->params, path, error))
-			return FALSE;
 	}
 
 	/* --set is a what-if for this run only: it never reaches the state file */

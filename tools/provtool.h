@@ -13,8 +13,6 @@
 #include "prov-macro.h"
 #include "prov-params.h"
 
-#define PROV_TOOL_STATE_FILE "state.json"
-
 /* what the command-line options of every command build up */
 typedef struct {
 	gchar *config_path;

@@ -391,6 +391,38 @@ prov_dbus_daemon_name_is_profile_rule(const gchar *name)
 }
 
 /*
+ * reference 1.2 rule 6, as for a profile value: each CR LF, lone CR or lone
+ * LF becomes a space, then leading and trailing spaces and tabs go, so that
+ * a value pasted from a profile or padded by a web form (reference S-4) is
+ * stored as the devices store it
+ */
+static gchar *
+prov_dbus_daemon_normalize_value(const gchar *value, gsize len)
+{
+	g_autoptr(GString) out = g_string_sized_new(len);
+	gsize start = 0;
+	gsize end;
+
+	for (gsize i = 0; i < len; i++) {
+		if (value[i] == '\r') {
+			if (i + 1 < len && value[i + 1] == '\n')
+				i++;
+			g_string_append_c(out, ' ');
+		} else if (value[i] == '\n') {
+			g_string_append_c(out, ' ');
+		} else {
+			g_string_append_c(out, value[i]);
+		}
+	}
+	end = out->len;
+	while (start < end && (out->str[start] == ' ' || out->str[start] == '\t'))
+		start++;
+	while (end > start && (out->str[end - 1] == ' ' || out->str[end - 1] == '\t'))
+		end--;
+	return g_strndup(out->str + start, end - start);
+}
+
+/*
  * every value is checked before anything changes: names, sizes (R43), then
  * types, in one strict transaction (R1, R7)
  */
@@ -430,10 +462,15 @@ prov_dbus_daemon_build_transaction(ProvDBusDaemon *self, GVariant *values, GErro
 
 	prov_params_transaction_set_strict(transaction, TRUE);
 	for (gsize i = 0; i < n_values; i++) {
+		g_autoptr(GVariant) value_variant = NULL;
+		g_autofree gchar *value = NULL;
 		const gchar *name = NULL;
-		const gchar *value = NULL;
+		const gchar *raw;
+		gsize len = 0;
 
-		g_variant_get_child(values, i, "{&s&s}", &name, &value);
+		g_variant_get_child(values, i, "{&s@s}", &name, &value_variant);
+		raw = g_variant_get_string(value_variant, &len);
+		value = prov_dbus_daemon_normalize_value(raw, len);
 		if (!prov_params_transaction_set(transaction, name, value, PROV_ACCESS_UNSET, NULL,
 						 0, 0, error))
 			return NULL;
@@ -980,6 +1017,76 @@ prov_dbus_daemon_params_changed_cb(ProvParams *params,
 	prov_dbus_provisioning1_emit_parameters_changed(self->skeleton, names);
 }
 
+static void
+prov_dbus_daemon_connect_skeleton(ProvDBusDaemon *self)
+{
+	static const struct {
+		const gchar *signal;
+		GCallback callback;
+	} handlers[] = {
+	    {"handle-resync", G_CALLBACK(prov_dbus_daemon_handle_resync)},
+	    {"handle-get-parameters", G_CALLBACK(prov_dbus_daemon_handle_get_parameters)},
+	    {"handle-set-parameters", G_CALLBACK(prov_dbus_daemon_handle_set_parameters)},
+	    {"handle-list-parameters", G_CALLBACK(prov_dbus_daemon_handle_list_parameters)},
+	    {"handle-list-plugins", G_CALLBACK(prov_dbus_daemon_handle_list_plugins)},
+	    {"handle-set-busy", G_CALLBACK(prov_dbus_daemon_handle_set_busy)},
+	    {"handle-set-log-level", G_CALLBACK(prov_dbus_daemon_handle_set_log_level)},
+	    {"handle-set-default-server", G_CALLBACK(prov_dbus_daemon_handle_set_default_server)},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(handlers); i++)
+		g_signal_connect(self->skeleton, handlers[i].signal, handlers[i].callback, self);
+}
+
+static void
+prov_dbus_daemon_disconnect_engine(ProvDBusDaemon *self)
+{
+	if (self->engine != NULL)
+		g_signal_handlers_disconnect_by_data(self->engine, self);
+	if (self->params != NULL)
+		g_signal_handlers_disconnect_by_data(self->params, self);
+	g_clear_object(&self->params);
+	g_clear_object(&self->engine);
+}
+
+/**
+ * prov_dbus_daemon_set_engine:
+ * @self: a #ProvDBusDaemon
+ * @engine: the engine to export from now on
+ *
+ * Replaces the engine behind the interface, as a simulated reboot does
+ * (the test-only org.provisiond.Test1.Reboot): the properties follow the
+ * new engine at once.
+ *
+ * Since: 0.1
+ */
+void
+prov_dbus_daemon_set_engine(ProvDBusDaemon *self, ProvEngine *engine)
+{
+	g_return_if_fail(PROV_IS_DBUS_DAEMON(self));
+	g_return_if_fail(PROV_IS_ENGINE(engine));
+
+	g_object_ref(engine);
+	prov_dbus_daemon_disconnect_engine(self);
+	self->engine = engine;
+	self->params = g_object_ref(prov_engine_get_params(engine));
+	g_signal_connect(self->engine, "notify", G_CALLBACK(prov_dbus_daemon_engine_notify_cb),
+			 self);
+	g_signal_connect(self->engine, "resync-started",
+			 G_CALLBACK(prov_dbus_daemon_resync_started_cb), self);
+	g_signal_connect(self->engine, "rule-finished",
+			 G_CALLBACK(prov_dbus_daemon_rule_finished_cb), self);
+	g_signal_connect(self->engine, "resync-finished",
+			 G_CALLBACK(prov_dbus_daemon_resync_finished_cb), self);
+	g_signal_connect(self->engine, "restart-required",
+			 G_CALLBACK(prov_dbus_daemon_restart_required_cb), self);
+	g_signal_connect(self->engine, "reboot-requested",
+			 G_CALLBACK(prov_dbus_daemon_reboot_requested_cb), self);
+	g_signal_connect(self->params, "changed", G_CALLBACK(prov_dbus_daemon_params_changed_cb),
+			 self);
+	prov_dbus_daemon_sync_properties(self);
+}
+
 /**
  * prov_dbus_daemon_refresh_properties:
  * @self: a #ProvDBusDaemon
@@ -1084,13 +1191,8 @@ prov_dbus_daemon_dispose(GObject *object)
 		prov_dbus_daemon_unexport(self);
 		g_signal_handlers_disconnect_by_data(self->skeleton, self);
 	}
-	if (self->engine != NULL)
-		g_signal_handlers_disconnect_by_data(self->engine, self);
-	if (self->params != NULL)
-		g_signal_handlers_disconnect_by_data(self->params, self);
+	prov_dbus_daemon_disconnect_engine(self);
 	g_clear_object(&self->skeleton);
-	g_clear_object(&self->params);
-	g_clear_object(&self->engine);
 	g_clear_object(&self->authority);
 	G_OBJECT_CLASS(prov_dbus_daemon_parent_class)->dispose(object);
 }
@@ -1119,42 +1221,6 @@ prov_dbus_daemon_init(ProvDBusDaemon *self)
 	self->cancellable = g_cancellable_new();
 }
 
-static void
-prov_dbus_daemon_connect_signals(ProvDBusDaemon *self)
-{
-	static const struct {
-		const gchar *signal;
-		GCallback callback;
-	} handlers[] = {
-	    {"handle-resync", G_CALLBACK(prov_dbus_daemon_handle_resync)},
-	    {"handle-get-parameters", G_CALLBACK(prov_dbus_daemon_handle_get_parameters)},
-	    {"handle-set-parameters", G_CALLBACK(prov_dbus_daemon_handle_set_parameters)},
-	    {"handle-list-parameters", G_CALLBACK(prov_dbus_daemon_handle_list_parameters)},
-	    {"handle-list-plugins", G_CALLBACK(prov_dbus_daemon_handle_list_plugins)},
-	    {"handle-set-busy", G_CALLBACK(prov_dbus_daemon_handle_set_busy)},
-	    {"handle-set-log-level", G_CALLBACK(prov_dbus_daemon_handle_set_log_level)},
-	    {"handle-set-default-server", G_CALLBACK(prov_dbus_daemon_handle_set_default_server)},
-	};
-
-	for (guint i = 0; i < G_N_ELEMENTS(handlers); i++)
-		g_signal_connect(self->skeleton, handlers[i].signal, handlers[i].callback, self);
-
-	g_signal_connect(self->engine, "notify", G_CALLBACK(prov_dbus_daemon_engine_notify_cb),
-			 self);
-	g_signal_connect(self->engine, "resync-started",
-			 G_CALLBACK(prov_dbus_daemon_resync_started_cb), self);
-	g_signal_connect(self->engine, "rule-finished",
-			 G_CALLBACK(prov_dbus_daemon_rule_finished_cb), self);
-	g_signal_connect(self->engine, "resync-finished",
-			 G_CALLBACK(prov_dbus_daemon_resync_finished_cb), self);
-	g_signal_connect(self->engine, "restart-required",
-			 G_CALLBACK(prov_dbus_daemon_restart_required_cb), self);
-	g_signal_connect(self->engine, "reboot-requested",
-			 G_CALLBACK(prov_dbus_daemon_reboot_requested_cb), self);
-	g_signal_connect(self->params, "changed", G_CALLBACK(prov_dbus_daemon_params_changed_cb),
-			 self);
-}
-
 /**
  * prov_dbus_daemon_new:
  * @engine: the engine to export
@@ -1174,12 +1240,10 @@ prov_dbus_daemon_new(ProvEngine *engine, ProvDBusAuthority *authority)
 	g_return_val_if_fail(PROV_IS_DBUS_AUTHORITY(authority), NULL);
 
 	self = g_object_new(PROV_TYPE_DBUS_DAEMON, NULL);
-	self->engine = g_object_ref(engine);
-	self->params = g_object_ref(prov_engine_get_params(engine));
 	self->authority = g_object_ref(authority);
 	self->skeleton = prov_dbus_provisioning1_skeleton_new();
 	prov_dbus_provisioning1_set_version(self->skeleton, PACKAGE_VERSION);
-	prov_dbus_daemon_sync_properties(self);
-	prov_dbus_daemon_connect_signals(self);
+	prov_dbus_daemon_connect_skeleton(self);
+	prov_dbus_daemon_set_engine(self, engine);
 	return self;
 }

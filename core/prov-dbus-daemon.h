@@ -32,6 +32,8 @@ PROV_API void
 prov_dbus_daemon_unexport(ProvDBusDaemon *self);
 PROV_API void
 prov_dbus_daemon_refresh_properties(ProvDBusDaemon *self);
+PROV_API void
+prov_dbus_daemon_set_engine(ProvDBusDaemon *self, ProvEngine *engine);
 PROV_API guint
 prov_dbus_daemon_get_n_pending(ProvDBusDaemon *self);
 PROV_API GDBusInterfaceSkeleton *

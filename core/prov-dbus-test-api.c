@@ -27,9 +27,58 @@ struct _ProvDBusTestApi {
 	ProvEngine *engine;
 	ProvClock *clock;
 	ProvDBusTest1 *skeleton;
+	GSource *due_source;
+};
+
+/*
+ * A manual clock fires its timeouts only inside prov_clock_advance(), but
+ * one armed with no delay (an explicit resync request, a follow-up) is due
+ * at once and fires at once on the real clock. This source runs such due
+ * timeouts whenever the main context iterates, without moving time; it
+ * never wakes the loop by itself, so it does not poll.
+ */
+typedef struct {
+	GSource source;
+	ProvClock *clock;
+} ProvDBusTestApiDueSource;
+
+static gboolean
+prov_dbus_test_api_due_check(GSource *source)
+{
+	ProvClock *clock = ((ProvDBusTestApiDueSource *)source)->clock;
+	gint64 deadline = prov_clock_get_next_deadline(clock);
+
+	return deadline >= 0 && deadline <= prov_clock_get_monotonic_time(clock);
+}
+
+static gboolean
+prov_dbus_test_api_due_prepare(GSource *source, gint *timeout)
+{
+	*timeout = -1;
+	return prov_dbus_test_api_due_check(source);
+}
+
+static gboolean
+prov_dbus_test_api_due_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
+{
+	prov_clock_advance(((ProvDBusTestApiDueSource *)source)->clock, 0);
+	return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs prov_dbus_test_api_due_funcs = {
+    prov_dbus_test_api_due_prepare,
+    prov_dbus_test_api_due_check,
+    prov_dbus_test_api_due_dispatch,
+    NULL,
+    NULL,
+    NULL,
 };
 
 G_DEFINE_TYPE(ProvDBusTestApi, prov_dbus_test_api, G_TYPE_OBJECT)
+
+enum { SIGNAL_REBOOT, SIGNAL_LAST };
+
+static guint signals[SIGNAL_LAST] = {0};
 
 static gboolean
 prov_dbus_test_api_handle_advance_clock(ProvDBusTest1 *skeleton,
@@ -125,11 +174,26 @@ prov_dbus_test_api_handle_reboot(ProvDBusTest1 *skeleton,
 {
 	ProvDBusTestApi *self = PROV_DBUS_TEST_API(user_data);
 
-	g_message("test: simulated reboot");
-	prov_engine_stop(self->engine);
-	prov_engine_start(self->engine);
+	g_message("TEST ONLY: simulated reboot");
+	/* the program replaces the engine, and calls prov_dbus_test_api_set_engine() */
+	g_signal_emit(self, signals[SIGNAL_REBOOT], 0);
 	prov_dbus_test1_complete_reboot(skeleton, invocation);
 	return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/**
+ * prov_dbus_test_api_set_engine:
+ * @self: a #ProvDBusTestApi
+ * @engine: the engine that replaced the previous one
+ *
+ * Since: 0.1
+ */
+void
+prov_dbus_test_api_set_engine(ProvDBusTestApi *self, ProvEngine *engine)
+{
+	g_return_if_fail(PROV_IS_DBUS_TEST_API(self));
+	g_return_if_fail(PROV_IS_ENGINE(engine));
+	g_set_object(&self->engine, engine);
 }
 
 /**
@@ -178,6 +242,10 @@ prov_dbus_test_api_dispose(GObject *object)
 {
 	ProvDBusTestApi *self = PROV_DBUS_TEST_API(object);
 
+	if (self->due_source != NULL) {
+		g_source_destroy(self->due_source);
+		g_clear_pointer(&self->due_source, g_source_unref);
+	}
 	if (self->skeleton != NULL) {
 		prov_dbus_test_api_unexport(self);
 		g_signal_handlers_disconnect_by_data(self->skeleton, self);
@@ -194,6 +262,20 @@ prov_dbus_test_api_class_init(ProvDBusTestApiClass *klass)
 	GObjectClass *object_class = G_OBJECT_CLASS(klass);
 
 	object_class->dispose = prov_dbus_test_api_dispose;
+
+	/**
+	 * ProvDBusTestApi::reboot:
+	 * @self: the #ProvDBusTestApi
+	 *
+	 * Reboot() was called: the program simulates a boot by replacing the
+	 * engine with a new one on the same parameters, configuration, plugins
+	 * and clock, as a device keeps only what is on disk. A stopped
+	 * #ProvEngine cannot run its boot path again.
+	 *
+	 * Since: 0.1
+	 */
+	signals[SIGNAL_REBOOT] = g_signal_new("reboot", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
+					      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -222,6 +304,11 @@ prov_dbus_test_api_new(ProvEngine *engine, ProvClock *clock)
 	self->engine = g_object_ref(engine);
 	self->clock = g_object_ref(clock);
 	self->skeleton = prov_dbus_test1_skeleton_new();
+	self->due_source =
+	    g_source_new(&prov_dbus_test_api_due_funcs, sizeof(ProvDBusTestApiDueSource));
+	((ProvDBusTestApiDueSource *)self->due_source)->clock = self->clock;
+	g_source_set_name(self->due_source, "ProvClock due timeouts (test)");
+	g_source_attach(self->due_source, g_main_context_get_thread_default());
 	g_signal_connect(self->skeleton, "handle-advance-clock",
 			 G_CALLBACK(prov_dbus_test_api_handle_advance_clock), self);
 	g_signal_connect(self->skeleton, "handle-step-wall-clock",

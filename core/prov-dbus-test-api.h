@@ -24,6 +24,8 @@ prov_dbus_test_api_export(ProvDBusTestApi *self,
 			  GError **error);
 PROV_API void
 prov_dbus_test_api_unexport(ProvDBusTestApi *self);
+PROV_API void
+prov_dbus_test_api_set_engine(ProvDBusTestApi *self, ProvEngine *engine);
 
 PROV_API ProvDBusTestApi *
 prov_dbus_test_api_new(ProvEngine *engine, ProvClock *clock);

@@ -1072,6 +1072,53 @@ prov_engine_parse_profile(ProvEngine *self, ProvEngineRun *run, GBytes *decoded)
 	return g_steal_pointer(&profile);
 }
 
+/* a MAC as 12 lower-case hex digits, whichever separators and case it was written with */
+static gchar *
+prov_engine_normalize_mac(const gchar *text)
+{
+	GString *out = g_string_new(NULL);
+
+	for (const gchar *p = text; *p != '\0'; p++) {
+		if (g_ascii_isxdigit(*p))
+			g_string_append_c(out, g_ascii_tolower(*p));
+		else if (*p != ':' && *p != '-' && *p != '.' && !g_ascii_isspace(*p))
+			g_string_append_c(out, *p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * R33: a profile may name the device it is meant for with `<Device_MAC>`
+ * or `<Device_Serial>` (they are not parameters); one that names another
+ * device is refused whole, so that a profile served to the wrong device
+ * cannot configure it.
+ */
+static gboolean
+prov_engine_check_binding(ProvEngine *self, const ProvAssignment *assignment, GError **error)
+{
+	ProvDevice *device = prov_config_get_device(self->config);
+	g_autofree gchar *wanted = NULL;
+	g_autofree gchar *actual = NULL;
+
+	if (assignment->value == NULL)
+		return TRUE;
+	if (g_str_equal(assignment->name, "Device_MAC")) {
+		wanted = prov_engine_normalize_mac(assignment->value);
+		actual = prov_engine_normalize_mac(prov_device_get_mac(device));
+	} else if (g_str_equal(assignment->name, "Device_Serial")) {
+		wanted = g_strstrip(g_strdup(assignment->value));
+		actual = g_strdup(prov_device_get_serial(device));
+	} else {
+		return TRUE;
+	}
+	if (g_ascii_strcasecmp(wanted, actual) == 0)
+		return TRUE;
+	g_set_error(error, PROV_ERROR, PROV_ERROR_CORRUPT_FILE,
+		    "%u:%u: %s: the profile is bound to another device", assignment->line,
+		    assignment->column, assignment->name);
+	return FALSE;
+}
+
 /* R1: one bad value fails the whole profile, and the result names where it is */
 static ProvParamsTransaction *
 prov_engine_build_transaction(ProvEngine *self, ProvEngineRun *run, ProvProfile *profile)
@@ -1083,7 +1130,8 @@ prov_engine_build_transaction(ProvEngine *self, ProvEngineRun *run, ProvProfile 
 	for (guint i = 0; i < assignments->len; i++) {
 		const ProvAssignment *assignment = g_ptr_array_index(assignments, i);
 
-		if (!prov_params_transaction_set(transaction, assignment->name, assignment->value,
+		if (!prov_engine_check_binding(self, assignment, &error) ||
+		    !prov_params_transaction_set(transaction, assignment->name, assignment->value,
 						 assignment->access, assignment->invalid_access,
 						 assignment->line, assignment->column, &error)) {
 			prov_rule_result_set_position(run->rule_result, assignment->line,
@@ -2031,14 +2079,14 @@ prov_engine_report_finish(ProvEngine *self, GAsyncResult *result, GError **error
 	return g_task_propagate_boolean(G_TASK(result), error);
 }
 
-/* R23: at most PROV_ENGINE_TRIGGER_RATE accepted triggers per source and second */
+/* R23: at most PROV_ENGINE_TRIGGER_RATE accepted triggers per source host and second */
 static gboolean
 prov_engine_rate_allows(ProvEngine *self, const gchar *source, GError **error)
 {
 	gint64 now = prov_engine_now(self);
 	ProvEngineRate *rate;
 
-	rate = g_hash_table_lookup(self->trigger_rates, source != NULL ? source : "");
+	rate = g_hash_table_lookup(self->trigger_rates, source);
 	if (rate != NULL && now - rate->window_start >= G_USEC_PER_SEC) {
 		rate->window_start = now;
 		rate->count = 0;
@@ -2066,12 +2114,11 @@ prov_engine_rate_count(ProvEngine *self, const gchar *source)
 
 	if (g_hash_table_size(self->trigger_rates) >= PROV_ENGINE_TRIGGER_SOURCES_MAX)
 		g_hash_table_foreach_remove(self->trigger_rates, prov_engine_rate_is_stale, &now);
-	rate = g_hash_table_lookup(self->trigger_rates, source != NULL ? source : "");
+	rate = g_hash_table_lookup(self->trigger_rates, source);
 	if (rate == NULL) {
 		rate = g_new0(ProvEngineRate, 1);
 		rate->window_start = now;
-		g_hash_table_insert(self->trigger_rates, g_strdup(source != NULL ? source : ""),
-				    rate);
+		g_hash_table_insert(self->trigger_rates, g_strdup(source), rate);
 	}
 	rate->count++;
 }
@@ -2132,12 +2179,15 @@ prov_engine_host_request(ProvTriggerHost *host,
 			 GError **error)
 {
 	ProvEngine *self = PROV_ENGINE(host);
+	g_autofree gchar *source_host = prov_engine_source_to_host(source);
+	/* the host, not its port: a caller cannot buy a new budget with a new socket */
+	const gchar *key = source_host != NULL ? source_host : "";
 
-	if (!prov_engine_rate_allows(self, source, error))
+	if (!prov_engine_rate_allows(self, key, error))
 		return FALSE;
 	if (!prov_engine_host_act(self, action, argument, source, error))
 		return FALSE;
-	prov_engine_rate_count(self, source);
+	prov_engine_rate_count(self, key);
 	return TRUE;
 }
 
@@ -2262,13 +2312,17 @@ prov_engine_stop(ProvEngine *self)
 	prov_engine_stop_triggers(self);
 	if (self->run_task != NULL) {
 		ProvEngineRun *run = g_task_get_task_data(self->run_task);
+		/* the resync may end inside the cancellation and take its data along */
+		g_autoptr(GCancellable) cancellable = g_object_ref(run->cancellable);
 
 		g_debug("resync %" G_GUINT64_FORMAT ": cancelling", run->id);
-		g_cancellable_cancel(run->cancellable);
+		g_cancellable_cancel(cancellable);
 	}
 	if (self->custom_ca_cancellable != NULL) {
+		g_autoptr(GCancellable) cancellable = g_object_ref(self->custom_ca_cancellable);
+
 		self->custom_ca_again = FALSE;
-		g_cancellable_cancel(self->custom_ca_cancellable);
+		g_cancellable_cancel(cancellable);
 	}
 }
 

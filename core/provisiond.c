@@ -356,6 +356,27 @@ prov_daemon_owner_released_cb(gpointer user_data)
 	self->owner_released = TRUE;
 }
 
+#ifdef PROV_ENABLE_TEST_API
+/*
+ * TEST ONLY: a device keeps across a reboot what is on disk and nothing
+ * else, so the engine is replaced, on the same parameters and clock; the
+ * old one finishes cancelling its resync on its own
+ */
+static void
+prov_daemon_test_reboot_cb(ProvDBusTestApi *test_api, gpointer user_data)
+{
+	ProvDaemon *self = user_data;
+
+	prov_engine_stop(self->engine);
+	g_object_unref(self->engine);
+	self->engine = prov_engine_new(self->config, self->params, self->loader, self->clock);
+	prov_dbus_daemon_set_engine(self->daemon, self->engine);
+	prov_dbus_test_api_set_engine(test_api, self->engine);
+	prov_engine_start(self->engine);
+	prov_dbus_daemon_refresh_properties(self->daemon);
+}
+#endif
+
 static gboolean
 prov_daemon_export(ProvDaemon *self, GError **error)
 {
@@ -368,6 +389,8 @@ prov_daemon_export(ProvDaemon *self, GError **error)
 #ifdef PROV_ENABLE_TEST_API
 	if (self->test_clock != NULL) {
 		self->test_api = prov_dbus_test_api_new(self->engine, self->clock);
+		g_signal_connect(self->test_api, "reboot", G_CALLBACK(prov_daemon_test_reboot_cb),
+				 self);
 		if (!prov_dbus_test_api_export(self->test_api, self->connection,
 					       PROV_DBUS_DAEMON_OBJECT_PATH, error))
 			return FALSE;

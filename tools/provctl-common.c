@@ -197,6 +197,13 @@ prov_ctl_set_vanished_error(ProvCtl *self, GError **error)
 	}
 }
 
+void
+prov_ctl_set_closed_error(ProvCtl *self, GError **error)
+{
+	g_set_error_literal(error, PROV_CTL_ERROR, PROV_CTL_ERROR_DISCONNECTED,
+			    _("the connection to the bus was closed"));
+}
+
 static gboolean
 prov_ctl_open_bus(ProvCtl *self, GError **error)
 {
@@ -212,8 +219,11 @@ prov_ctl_open_bus(ProvCtl *self, GError **error)
 		self->connection = g_bus_get_sync(
 		    self->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &error_local);
 	}
-	if (self->connection != NULL)
+	if (self->connection != NULL) {
+		/* a bus that goes away ends provctl with a message, not silently */
+		g_dbus_connection_set_exit_on_close(self->connection, FALSE);
 		return TRUE;
+	}
 
 	g_dbus_error_strip_remote_error(error_local);
 	switch (prov_ctl_get_bus(self)) {

@@ -80,6 +80,15 @@ prov_ctl_monitor_join_names(GVariant *names)
 	return prov_ctl_escape(joined);
 }
 
+/* a signal newer than this provctl, or with arguments it does not expect */
+static gchar *
+prov_ctl_monitor_describe_other(const gchar *signal_name, GVariant *parameters)
+{
+	g_autofree gchar *printed = g_variant_print(parameters, FALSE);
+
+	return g_strdup_printf("%s %s", signal_name, printed);
+}
+
 static gchar *
 prov_ctl_monitor_describe_signal(const gchar *signal_name, GVariant *parameters)
 {
@@ -146,12 +155,7 @@ prov_ctl_monitor_describe_signal(const gchar *signal_name, GVariant *parameters)
 		escaped = prov_ctl_escape(reason);
 		return g_strdup_printf(_("reboot requested: %s"), escaped);
 	}
-	/* a signal newer than this provctl */
-	{
-		g_autofree gchar *printed = g_variant_print(parameters, FALSE);
-
-		return g_strdup_printf("%s %s", signal_name, printed);
-	}
+	return prov_ctl_monitor_describe_other(signal_name, parameters);
 }
 
 static void
@@ -273,12 +277,23 @@ prov_ctl_monitor_owner_cb(GObject *object, GParamSpec *pspec, gpointer user_data
 	g_main_loop_quit(monitor->loop);
 }
 
-static gboolean
-prov_ctl_monitor_stop_cb(gpointer user_data)
+static void
+prov_ctl_monitor_closed_cb(GDBusConnection *connection,
+			   gboolean remote_peer_vanished,
+			   GError *closed_error,
+			   gpointer user_data)
 {
 	ProvCtlMonitor *monitor = user_data;
 
+	if (monitor->error == NULL)
+		prov_ctl_set_closed_error(monitor->ctl, &monitor->error);
 	g_main_loop_quit(monitor->loop);
+}
+
+static gboolean
+prov_ctl_monitor_stop_cb(gpointer user_data)
+{
+	g_main_loop_quit(user_data);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -287,7 +302,7 @@ prov_ctl_monitor(ProvCtl *self, gint argc, gchar **argv, GError **error)
 {
 	ProvCtlMonitor monitor = {self, NULL, NULL};
 	gulong handlers[3];
-	guint sources[2];
+	gulong closed_handler;
 
 	if (!prov_ctl_parse_options(self, "",
 				    _("Print provisiond's signals (resync started, rule and resync "
@@ -311,16 +326,24 @@ prov_ctl_monitor(ProvCtl *self, gint argc, gchar **argv, GError **error)
 				       G_CALLBACK(prov_ctl_monitor_properties_cb), &monitor);
 	handlers[2] = g_signal_connect(self->proxy, "notify::g-name-owner",
 				       G_CALLBACK(prov_ctl_monitor_owner_cb), &monitor);
-	sources[0] = g_unix_signal_add(SIGINT, prov_ctl_monitor_stop_cb, &monitor);
-	sources[1] = g_unix_signal_add(SIGTERM, prov_ctl_monitor_stop_cb, &monitor);
+	closed_handler = g_signal_connect(self->connection, "closed",
+					  G_CALLBACK(prov_ctl_monitor_closed_cb), &monitor);
+	/*
+	 * kept until the process ends: removing them would restore the default
+	 * action, and a second signal (timeout(1) sends two) would kill provctl
+	 * on its way out
+	 */
+	g_unix_signal_add_full(G_PRIORITY_DEFAULT, SIGINT, prov_ctl_monitor_stop_cb,
+			       g_main_loop_ref(monitor.loop), (GDestroyNotify)g_main_loop_unref);
+	g_unix_signal_add_full(G_PRIORITY_DEFAULT, SIGTERM, prov_ctl_monitor_stop_cb,
+			       g_main_loop_ref(monitor.loop), (GDestroyNotify)g_main_loop_unref);
 	/* the match rules are in place once the proxy exists: a reader may act on this */
 	g_printerr(_("provctl: following provisiond; press Ctrl+C to stop\n"));
 	g_main_loop_run(monitor.loop);
 
 	for (guint i = 0; i < G_N_ELEMENTS(handlers); i++)
 		g_signal_handler_disconnect(self->proxy, handlers[i]);
-	for (guint i = 0; i < G_N_ELEMENTS(sources); i++)
-		g_source_remove(sources[i]);
+	g_signal_handler_disconnect(self->connection, closed_handler);
 	g_main_loop_unref(monitor.loop);
 	if (monitor.error != NULL) {
 		g_propagate_error(error, monitor.error);

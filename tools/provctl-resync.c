@@ -37,7 +37,14 @@ prov_ctl_resync_clear(ProvCtlResync *resync)
 	g_clear_error(&resync->error);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(ProvCtlResync, prov_ctl_resync_clear)
+/* shared with the signal sources, which outlive the command (see below) */
+static void
+prov_ctl_resync_unref(ProvCtlResync *resync)
+{
+	g_rc_box_release_full(resync, (GDestroyNotify)prov_ctl_resync_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ProvCtlResync, prov_ctl_resync_unref)
 
 static void
 prov_ctl_resync_fail(ProvCtlResync *resync, GError *error)
@@ -116,6 +123,20 @@ prov_ctl_resync_owner_cb(GObject *object, GParamSpec *pspec, gpointer user_data)
 	prov_ctl_resync_fail(resync, error);
 }
 
+static void
+prov_ctl_resync_closed_cb(GDBusConnection *connection,
+			  gboolean remote_peer_vanished,
+			  GError *closed_error,
+			  gpointer user_data)
+{
+	ProvCtlResync *resync = user_data;
+	GError *error = NULL;
+
+	prov_ctl_set_closed_error(resync->ctl, &error);
+	g_prefix_error(&error, _("resync %s: "), resync->id_text);
+	prov_ctl_resync_fail(resync, error);
+}
+
 static gboolean
 prov_ctl_resync_timeout_cb(gpointer user_data)
 {
@@ -178,11 +199,12 @@ static const GOptionEntry prov_ctl_resync_entries[] = {
 gboolean
 prov_ctl_resync(ProvCtl *self, gint argc, gchar **argv, GError **error)
 {
-	g_auto(ProvCtlResync) resync = {0};
+	g_autoptr(ProvCtlResync) resync = g_rc_box_new0(ProvCtlResync);
 	g_autoptr(GVariant) reply = NULL;
 	const gchar *rule;
 	gulong handlers[4];
-	guint sources[3] = {0, 0, 0};
+	gulong closed_handler;
+	guint timeout_source = 0;
 	gint call_timeout = PROV_CTL_LONG_TIMEOUT_MS;
 
 	if (!prov_ctl_parse_options(
@@ -199,21 +221,25 @@ prov_ctl_resync(ProvCtl *self, gint argc, gchar **argv, GError **error)
 		return prov_ctl_usage_error(error, _("--timeout needs a positive number of "
 						     "seconds"));
 	rule = argc == 2 ? argv[1] : "";
-	/* the signals are subscribed with the proxy, before the request: a fast resync
-	 * may finish before the reply to Resync arrives */
+	/*
+	 * the signals are subscribed with the proxy, before the request: a fast
+	 * resync may finish before the reply to Resync arrives
+	 */
 	if (!prov_ctl_connect(self, G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES, error))
 		return FALSE;
 
-	resync.ctl = self;
-	resync.loop = g_main_loop_new(NULL, FALSE);
+	resync->ctl = self;
+	resync->loop = g_main_loop_new(NULL, FALSE);
 	handlers[0] = g_signal_connect(self->proxy, "resync-started",
-				       G_CALLBACK(prov_ctl_resync_started_cb), &resync);
+				       G_CALLBACK(prov_ctl_resync_started_cb), resync);
 	handlers[1] = g_signal_connect(self->proxy, "rule-finished",
-				       G_CALLBACK(prov_ctl_rule_finished_cb), &resync);
+				       G_CALLBACK(prov_ctl_rule_finished_cb), resync);
 	handlers[2] = g_signal_connect(self->proxy, "resync-finished",
-				       G_CALLBACK(prov_ctl_resync_finished_cb), &resync);
+				       G_CALLBACK(prov_ctl_resync_finished_cb), resync);
 	handlers[3] = g_signal_connect(self->proxy, "notify::g-name-owner",
-				       G_CALLBACK(prov_ctl_resync_owner_cb), &resync);
+				       G_CALLBACK(prov_ctl_resync_owner_cb), resync);
+	closed_handler = g_signal_connect(self->connection, "closed",
+					  G_CALLBACK(prov_ctl_resync_closed_cb), resync);
 
 	if (self->timeout > 0)
 		call_timeout = MIN(call_timeout, self->timeout * 1000);
@@ -221,40 +247,48 @@ prov_ctl_resync(ProvCtl *self, gint argc, gchar **argv, GError **error)
 	reply = prov_ctl_call(self, "Resync", g_variant_new("(s)", rule), G_VARIANT_TYPE("(t)"),
 			      call_timeout, error);
 	if (reply != NULL) {
-		g_variant_get(reply, "(t)", &resync.id);
-		resync.id_text = g_strdup_printf("%" G_GUINT64_FORMAT, resync.id);
+		g_variant_get(reply, "(t)", &resync->id);
+		resync->id_text = g_strdup_printf("%" G_GUINT64_FORMAT, resync->id);
 	}
 	if (reply != NULL && self->no_wait) {
 		if (self->json) {
 			g_autoptr(json_object) root = json_object_new_object();
 
-			json_object_object_add(root, "id", json_object_new_uint64(resync.id));
+			json_object_object_add(root, "id", json_object_new_uint64(resync->id));
 			prov_ctl_print_json(root);
 		} else {
-			g_print("%s\n", resync.id_text);
+			g_print("%s\n", resync->id_text);
 		}
 	} else if (reply != NULL) {
 		if (self->timeout > 0)
-			sources[0] = g_timeout_add_seconds((guint)self->timeout,
-							   prov_ctl_resync_timeout_cb, &resync);
-		sources[1] = g_unix_signal_add(SIGINT, prov_ctl_resync_interrupt_cb, &resync);
-		sources[2] = g_unix_signal_add(SIGTERM, prov_ctl_resync_interrupt_cb, &resync);
-		g_main_loop_run(resync.loop);
+			timeout_source = g_timeout_add_seconds((guint)self->timeout,
+							       prov_ctl_resync_timeout_cb, resync);
+		/*
+		 * kept until the process ends: removing them would restore the
+		 * default action, and a second signal (timeout(1) sends two) would
+		 * kill provctl on its way out
+		 */
+		g_unix_signal_add_full(G_PRIORITY_DEFAULT, SIGINT, prov_ctl_resync_interrupt_cb,
+				       g_rc_box_acquire(resync),
+				       (GDestroyNotify)prov_ctl_resync_unref);
+		g_unix_signal_add_full(G_PRIORITY_DEFAULT, SIGTERM, prov_ctl_resync_interrupt_cb,
+				       g_rc_box_acquire(resync),
+				       (GDestroyNotify)prov_ctl_resync_unref);
+		g_main_loop_run(resync->loop);
 	}
 
 	for (guint i = 0; i < G_N_ELEMENTS(handlers); i++)
 		g_signal_handler_disconnect(self->proxy, handlers[i]);
-	for (guint i = 0; i < G_N_ELEMENTS(sources); i++) {
-		if (sources[i] != 0)
-			g_source_remove(sources[i]);
-	}
+	g_signal_handler_disconnect(self->connection, closed_handler);
+	if (timeout_source != 0)
+		g_source_remove(timeout_source);
 	if (reply == NULL)
 		return FALSE;
 	if (self->no_wait)
 		return TRUE;
-	if (resync.error != NULL) {
-		g_propagate_error(error, g_steal_pointer(&resync.error));
+	if (resync->error != NULL) {
+		g_propagate_error(error, g_steal_pointer(&resync->error));
 		return FALSE;
 	}
-	return prov_ctl_resync_report(&resync, error);
+	return prov_ctl_resync_report(resync, error);
 }

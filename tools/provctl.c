@@ -507,17 +507,19 @@ static gchar *
 prov_ctl_format_flags(GVariant *parameter)
 {
 	g_autoptr(GPtrArray) flags = g_ptr_array_new();
+	/* TRANSLATORS: a flag of a parameter: its value is a secret */
+	const gchar *secret_label = _("secret");
+	/* TRANSLATORS: a flag of a parameter: a change takes effect after a restart */
+	const gchar *restart_label = _("restart");
 	gboolean secret = FALSE;
 	gboolean restart = FALSE;
 
 	g_variant_lookup(parameter, "secret", "b", &secret);
 	g_variant_lookup(parameter, "restart", "b", &restart);
-	/* TRANSLATORS: a flag of a parameter: its value is a secret */
 	if (secret)
-		g_ptr_array_add(flags, (gpointer)_("secret"));
-	/* TRANSLATORS: a flag of a parameter: a change takes effect after a restart */
+		g_ptr_array_add(flags, (gpointer)secret_label);
 	if (restart)
-		g_ptr_array_add(flags, (gpointer)_("restart"));
+		g_ptr_array_add(flags, (gpointer)restart_label);
 	g_ptr_array_add(flags, NULL);
 	return g_strjoinv(", ", (gchar **)flags->pdata);
 }
@@ -533,8 +535,8 @@ prov_ctl_list(ProvCtl *self, gint argc, gchar **argv, GError **error)
 	gsize n;
 
 	if (!prov_ctl_parse_options(self, "",
-				    _("List the parameters, group by group, with their value, "
-				      "access (na, ro, rw) and flags (secret, restart)."),
+				    _("List the parameters, group by group, with their access (na, "
+				      "ro, rw), flags (secret, restart) and value."),
 				    prov_ctl_list_entries, &argc, &argv, error) ||
 	    !prov_ctl_no_arguments(self, argc, error) ||
 	    !prov_ctl_connect(self,
@@ -568,8 +570,9 @@ prov_ctl_list(ProvCtl *self, gint argc, gchar **argv, GError **error)
 		    prov_ctl_escape(prov_ctl_lookup_string(parameter, "value"));
 		g_autofree gchar *flags = prov_ctl_format_flags(parameter);
 		const gchar *parameter_group = prov_ctl_lookup_string(parameter, "group");
-		const gchar *cells[] = {name, value, prov_ctl_lookup_string(parameter, "access"),
-					flags};
+		/* the value last: long ones (templates, rules) do not push the others away */
+		const gchar *cells[] = {name, prov_ctl_lookup_string(parameter, "access"), flags,
+					value};
 
 		/* schema order keeps a group's parameters together; a heading where it starts */
 		if (group == NULL || g_strcmp0(group, parameter_group) != 0) {
@@ -674,7 +677,10 @@ prov_ctl_plugins(ProvCtl *self, gint argc, gchar **argv, GError **error)
 	return TRUE;
 }
 
-/* the setters the D-Bus API has beyond parameters */
+/*
+ * the setters the D-Bus API has beyond parameters; @parameters is floating,
+ * and @echo (transfer full) is what --json prints on success
+ */
 
 static gboolean
 prov_ctl_call_setter(

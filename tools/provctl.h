@@ -99,6 +99,8 @@ ProvCtlBus
 prov_ctl_get_bus(ProvCtl *self);
 void
 prov_ctl_set_vanished_error(ProvCtl *self, GError **error);
+void
+prov_ctl_set_closed_error(ProvCtl *self, GError **error);
 
 /* reporting */
 gint

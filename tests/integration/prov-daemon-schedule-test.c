@@ -17,7 +17,7 @@
 
 /* 2026-01-01 00:00:00 UTC */
 #define PROV_IT_WALL 1767225600
-#define PROV_IT_S    G_USEC_PER_SEC
+#define PROV_IT_S    ((gint64)G_USEC_PER_SEC)
 
 #define PROV_IT_PREFIX "<134>" PROV_IT_PN " " PROV_IT_MAC_COLON " -- "
 
@@ -274,6 +274,35 @@ prov_it_test_retry(ProvItFixture *fixture, gconstpointer user_data)
 	prov_it_periodic(fixture, 2);
 }
 
+/* a failed boot resync arms no periodic timer, only the retry (reference 5.2.2) */
+static void
+prov_it_test_boot_failure(ProvItFixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(GVariant) result = NULL;
+	gint cause = 99;
+	gint64 delay;
+
+	if (fixture->daemon == NULL)
+		return;
+	prov_it_tftp_stop();
+	delay = prov_it_schedule(fixture, &cause);
+	g_assert_cmpint(cause, ==, 0);
+	result = prov_it_advance_to_resync(fixture, delay, 0);
+	g_assert_cmpstr(prov_it_result_get_string(result, "error"), ==, "tftp_get failed");
+	prov_it_assert_prvst(fixture, 0);
+	prov_it_assert_lines(fixture, fixture->request, fixture->failure);
+	g_clear_pointer(&result, g_variant_unref);
+	g_assert_cmpint(prov_it_schedule(fixture, &cause), ==, 30 * PROV_IT_S);
+	g_assert_cmpint(cause, ==, 2);
+
+	/* the retry starts again with Profile_Rule, and its success starts the periodic timer */
+	prov_it_tftp_start();
+	result = prov_it_advance_to_resync(fixture, 30 * PROV_IT_S, 2);
+	prov_it_assert_success(result);
+	prov_it_assert_lines(fixture, fixture->request, fixture->success);
+	prov_it_periodic(fixture, 1);
+}
+
 /* Resync_Error_Retry_Delay 0: after a failure nothing is scheduled until asked */
 static void
 prov_it_test_no_retry(ProvItFixture *fixture, gconstpointer user_data)
@@ -324,6 +353,8 @@ main(int argc, char **argv)
 		   prov_it_test_reboot, prov_it_fixture_tear_down);
 	g_test_add("/prov/daemon/s3-retry", ProvItFixture, NULL, prov_it_fixture_set_up,
 		   prov_it_test_retry, prov_it_fixture_tear_down);
+	g_test_add("/prov/daemon/s3-boot-failure", ProvItFixture, NULL, prov_it_fixture_set_up,
+		   prov_it_test_boot_failure, prov_it_fixture_tear_down);
 	g_test_add("/prov/daemon/s3-no-retry", ProvItFixture, NULL, prov_it_fixture_set_up,
 		   prov_it_test_no_retry, prov_it_fixture_tear_down);
 	return prov_it_run();

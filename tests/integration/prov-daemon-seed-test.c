@@ -711,7 +711,6 @@ prov_it_test_s14(void)
 	g_autofree gchar *server = prov_it_syslog_get_server(syslog);
 	g_autofree gchar *url_a = prov_it_tftp_url("/s14/basic.txt");
 	g_autofree gchar *url_b = prov_it_tftp_url("/s14/basic2.txt");
-	g_autofree gchar *rule_b = g_strconcat(url_b, "\n", NULL);
 	g_autofree gchar *request_a = prov_it_request_line(url_a);
 	g_autofree gchar *success_a = prov_it_success_line(url_a);
 	g_autofree gchar *request_b = prov_it_request_line(url_b);
@@ -732,7 +731,7 @@ prov_it_test_s14(void)
 	prov_it_daemon_set(daemon, "Syslog_Server", server, NULL);
 
 	/* setting the rules resyncs at once (reference S-4) */
-	prov_it_daemon_set(daemon, "Profile_Rule", url_a, "Profile_Rule_B", rule_b, NULL);
+	prov_it_daemon_set(daemon, "Profile_Rule", url_a, "Profile_Rule_B", url_b, NULL);
 	result = prov_it_daemon_wait_next_resync(daemon, &cause, PROV_IT_TIMEOUT_MS);
 	g_assert_nonnull(result);
 	prov_it_assert_success(result);

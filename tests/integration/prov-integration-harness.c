@@ -82,16 +82,17 @@ gboolean
 prov_it_wait_until(ProvItCondition condition, gpointer user_data, guint timeout_ms)
 {
 	gboolean expired = FALSE;
+	gboolean done;
 	guint deadline;
 
 	if (condition(user_data))
 		return TRUE;
 	deadline = g_timeout_add(timeout_ms, prov_it_deadline_cb, &expired);
-	while (!expired && !condition(user_data))
+	while (!(done = condition(user_data)) && !expired)
 		g_main_context_iteration(NULL, TRUE);
 	if (!expired)
 		g_source_remove(deadline);
-	return condition(user_data);
+	return done;
 }
 
 /* reaps a child, bounded; SIGKILL when it does not end in time */
@@ -1059,6 +1060,7 @@ struct _ProvItDaemon {
 	guint child_watch;
 	gchar *unique_name;
 	gchar *candidate;
+	gboolean name_known;
 
 	guint subscription;
 	GPtrArray *events;
@@ -1229,6 +1231,7 @@ prov_it_daemon_name_appeared_cb(GDBusConnection *connection,
 
 	g_free(self->candidate);
 	self->candidate = g_strdup(name_owner);
+	self->name_known = TRUE;
 }
 
 static void
@@ -1239,6 +1242,36 @@ prov_it_daemon_name_vanished_cb(GDBusConnection *connection,
 	ProvItDaemon *self = user_data;
 
 	g_clear_pointer(&self->candidate, g_free);
+	self->name_known = TRUE;
+}
+
+static gboolean
+prov_it_daemon_name_is_free(gpointer user_data)
+{
+	ProvItDaemon *self = user_data;
+
+	return self->name_known && self->candidate == NULL;
+}
+
+/*
+ * The bus releases a killed daemon's name when it notices the closed
+ * socket, which may be after the next daemon asks for it: wait until it is
+ * free, so that a restart never meets its predecessor's name.
+ */
+static void
+prov_it_daemon_wait_name_free(ProvItDaemon *self)
+{
+	guint watch;
+
+	self->name_known = FALSE;
+	g_clear_pointer(&self->candidate, g_free);
+	watch = g_bus_watch_name_on_connection(
+	    prov_it.bus, PROV_IT_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+	    prov_it_daemon_name_appeared_cb, prov_it_daemon_name_vanished_cb, self, NULL);
+	g_assert_true(
+	    prov_it_wait_until(prov_it_daemon_name_is_free, self, PROV_IT_TIMEOUT_MS));
+	g_bus_unwatch_name(watch);
+	g_clear_pointer(&self->candidate, g_free);
 }
 
 static gboolean
@@ -1248,7 +1281,7 @@ prov_it_daemon_is_ready(gpointer user_data)
 	g_autoptr(GVariant) reply = NULL;
 	guint32 pid = 0;
 
-	if (self->child.exited)
+	if (self->child.exited || self->unique_name != NULL)
 		return TRUE;
 	if (self->candidate == NULL)
 		return FALSE;
@@ -1348,8 +1381,9 @@ prov_it_daemon_start(ProvItDaemon *self)
 	    self->child.exited) {
 		g_autofree gchar *log = prov_it_daemon_read_log(self);
 
-		g_printerr("provisiond did not start (%s):\n%s\n",
-			   self->child.exited ? "it exited" : "no bus name", log);
+		g_printerr("provisiond did not start (%s, wait status %d):\n%s\n",
+			   self->child.exited ? "it exited" : "no bus name", self->child.status,
+			   log);
 		g_bus_unwatch_name(watch);
 		g_assert_not_reached();
 	}
@@ -1394,6 +1428,7 @@ prov_it_daemon_terminate(ProvItDaemon *self, gint signal_number)
 	g_spawn_close_pid(self->pid);
 	self->pid = 0;
 	g_clear_pointer(&self->unique_name, g_free);
+	prov_it_daemon_wait_name_free(self);
 	return status;
 }
 
@@ -1614,6 +1649,17 @@ prov_it_daemon_wait_finished(ProvItDaemon *self, guint64 id, guint timeout_ms)
 	parameters = prov_it_daemon_take(self, "ResyncFinished", TRUE, id, timeout_ms);
 	if (parameters == NULL)
 		return NULL;
+	/* its start is no longer news for prov_it_daemon_wait_next_resync() */
+	for (guint i = 0; i < self->events->len; i++) {
+		ProvItEvent *event = g_ptr_array_index(self->events, i);
+		guint64 started = 0;
+
+		if (g_strcmp0(event->member, "ResyncStarted") != 0)
+			continue;
+		g_variant_get_child(event->parameters, 0, "t", &started);
+		if (started == id)
+			event->taken = TRUE;
+	}
 	g_variant_get(parameters, "(t@a{sv})", NULL, &result);
 	return result;
 }
@@ -1651,6 +1697,9 @@ prov_it_daemon_count_signals(ProvItDaemon *self, const gchar *member)
 void
 prov_it_daemon_clear_signals(ProvItDaemon *self)
 {
+	/* those already on their way are old too */
+	if (self->unique_name != NULL)
+		prov_it_daemon_flush(self);
 	g_ptr_array_set_size(self->events, 0);
 }
 
@@ -1669,6 +1718,27 @@ prov_it_daemon_flush(ProvItDaemon *self)
 }
 
 gint
+prov_it_daemon_provctlv(ProvItDaemon *self,
+			gboolean unprivileged,
+			gchar **out,
+			gchar **err,
+			const gchar *const *args)
+{
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autofree gchar *bus_arg = g_strconcat("--bus-address=", prov_it.bus_address, NULL);
+	const gchar *env[] = {"LC_ALL=C.UTF-8", NULL};
+	const gchar *provctl = g_getenv("PROV_IT_PROVCTL");
+
+	g_assert_nonnull(provctl);
+	g_ptr_array_add(argv, (gpointer)provctl);
+	g_ptr_array_add(argv, bus_arg);
+	for (guint i = 0; args[i] != NULL; i++)
+		g_ptr_array_add(argv, (gpointer)args[i]);
+	g_ptr_array_add(argv, NULL);
+	return prov_it_spawn((const gchar *const *)argv->pdata, env, unprivileged, out, err);
+}
+
+gint
 prov_it_daemon_provctl(ProvItDaemon *self,
 		       gboolean unprivileged,
 		       gchar **out,
@@ -1676,24 +1746,32 @@ prov_it_daemon_provctl(ProvItDaemon *self,
 		       const gchar *first_arg,
 		       ...)
 {
-	g_autoptr(GPtrArray) argv = g_ptr_array_new();
-	g_autofree gchar *bus_arg = g_strconcat("--bus-address=", prov_it.bus_address, NULL);
-	g_autofree gchar *system_bus = g_strconcat("DBUS_SYSTEM_BUS_ADDRESS=", prov_it.bus_address,
-						   NULL);
-	g_autofree gchar *session_bus =
-	    g_strconcat("DBUS_SESSION_BUS_ADDRESS=", prov_it.bus_address, NULL);
-	const gchar *env[] = {system_bus, session_bus, "LC_ALL=C.UTF-8", NULL};
-	va_list args;
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
+	va_list list;
 
-	g_assert_nonnull(g_getenv("PROV_IT_PROVCTL"));
-	g_ptr_array_add(argv, (gpointer)g_getenv("PROV_IT_PROVCTL"));
-	g_ptr_array_add(argv, bus_arg);
-	va_start(args, first_arg);
-	for (const gchar *arg = first_arg; arg != NULL; arg = va_arg(args, const gchar *))
-		g_ptr_array_add(argv, (gpointer)arg);
-	va_end(args);
-	g_ptr_array_add(argv, NULL);
-	return prov_it_spawn((const gchar *const *)argv->pdata, env, unprivileged, out, err);
+	va_start(list, first_arg);
+	for (const gchar *arg = first_arg; arg != NULL; arg = va_arg(list, const gchar *))
+		g_ptr_array_add(args, (gpointer)arg);
+	va_end(list);
+	g_ptr_array_add(args, NULL);
+	return prov_it_daemon_provctlv(self, unprivileged, out, err,
+				       (const gchar *const *)args->pdata);
+}
+
+/* every signal recorded, as text: what any client on the bus saw */
+gchar *
+prov_it_daemon_print_signals(ProvItDaemon *self)
+{
+	GString *text = g_string_new(NULL);
+
+	prov_it_daemon_flush(self);
+	for (guint i = 0; i < self->events->len; i++) {
+		ProvItEvent *event = g_ptr_array_index(self->events, i);
+		g_autofree gchar *parameters = g_variant_print(event->parameters, TRUE);
+
+		g_string_append_printf(text, "%s %s\n", event->member, parameters);
+	}
+	return g_string_free(text, FALSE);
 }
 
 /* ---- result records ---- */

@@ -218,6 +218,15 @@ prov_it_daemon_provctl(ProvItDaemon *self,
 		       const gchar *first_arg,
 		       ...) G_GNUC_NULL_TERMINATED;
 
+gint
+prov_it_daemon_provctlv(ProvItDaemon *self,
+			gboolean unprivileged,
+			gchar **out,
+			gchar **err,
+			const gchar *const *args);
+gchar *
+prov_it_daemon_print_signals(ProvItDaemon *self);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ProvItDaemon, prov_it_daemon_free)
 
 /* records of LastResult and the rule records in it */

@@ -318,7 +318,8 @@ prov_dbus_daemon_check_names(ProvDBusDaemon *self,
 
 		if (def == NULL)
 			return FALSE;
-		if (needs_secrets != NULL && prov_dbus_daemon_is_secret_set(self, def))
+		/* set or not: an answer that differs by it would tell whether a secret is set */
+		if (needs_secrets != NULL && prov_param_def_is_secret(def))
 			*needs_secrets = TRUE;
 	}
 	return TRUE;
@@ -373,8 +374,12 @@ prov_dbus_daemon_handle_get_parameters(ProvDBusProvisioning1 *skeleton,
 		prov_dbus_daemon_return_error(invocation, error);
 		return G_DBUS_METHOD_INVOCATION_HANDLED;
 	}
+	/*
+	 * R41: naming a secret is a secret read, refused without read-secrets;
+	 * ListParameters, which names none, only redacts them (R42)
+	 */
 	if (needs_secrets)
-		prov_dbus_daemon_authorise(self, invocation, PROV_DBUS_ACTION_READ_SECRETS, FALSE,
+		prov_dbus_daemon_authorise(self, invocation, PROV_DBUS_ACTION_READ_SECRETS, TRUE,
 					   prov_dbus_daemon_get_parameters_authorised);
 	else
 		prov_dbus_daemon_get_parameters_authorised(self, invocation, FALSE);

@@ -21,8 +21,16 @@
 #include "prov-integration-harness.h"
 
 #define PROV_IT_N_VALUES 2000
-/* bounded: each iteration restarts the daemon */
-#define PROV_IT_R2_ITERATIONS 30
+/*
+ * bounded: each iteration restarts the daemon and applies 2,000 values,
+ * which the sanitizers make a second's work; two rounds of the kill points
+ * there
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define PROV_IT_R2_ITERATIONS 14
+#else
+#define PROV_IT_R2_ITERATIONS 100
+#endif
 
 static gchar *prov_it_schema_dir = NULL;
 static gchar **prov_it_value_names = NULL;
@@ -300,8 +308,8 @@ prov_it_test_r6(void)
 	for (guint i = 0; i < 5; i++) {
 		g_autofree gchar *value = g_strdup_printf("persisted-%u", i);
 		g_autofree gchar *secret = g_strdup_printf("secret-%u", i);
-		g_autofree gchar *profile = g_strdup_printf(
-		    "<flat-profile><GPP_D>resync-%u</GPP_D></flat-profile>\n", i);
+		g_autofree gchar *profile =
+		    g_strdup_printf("<flat-profile><GPP_D>resync-%u</GPP_D></flat-profile>\n", i);
 		g_autofree gchar *name = g_strdup_printf("r6-%u.xml", i);
 		g_autofree gchar *path = g_strconcat("/", name, NULL);
 		g_autofree gchar *url = prov_it_tftp_url(path);
@@ -379,7 +387,8 @@ prov_it_test_r2(void)
 		gboolean finished = FALSE;
 
 		prov_it_daemon_clear_signals(daemon);
-		id = prov_it_daemon_request_resync(daemon, g_str_equal(target, "a") ? url_a : url_b);
+		id =
+		    prov_it_daemon_request_resync(daemon, g_str_equal(target, "a") ? url_a : url_b);
 		/* point 0: at once; then after 1 to 5 signals; 6: after ResyncFinished */
 		if (point == 6) {
 			g_autoptr(GVariant) result =
@@ -391,8 +400,8 @@ prov_it_test_r2(void)
 		} else if (point > 0) {
 			ProvItSignalWait wait = {daemon, point};
 
-			g_assert_true(prov_it_wait_until(prov_it_has_signals, &wait,
-							 PROV_IT_TIMEOUT_MS));
+			g_assert_true(
+			    prov_it_wait_until(prov_it_has_signals, &wait, PROV_IT_TIMEOUT_MS));
 		}
 		for (guint j = 0; j < extra; j++)
 			prov_it_daemon_flush(daemon);

@@ -122,6 +122,7 @@ prov_it_advance_to_resync(ProvItFixture *fixture, gint64 delay, gint expected_ca
 	gint cause = 0;
 
 	g_assert_cmpint(delay, >=, 0);
+	prov_it_daemon_clear_signals(fixture->daemon);
 	if (delay > 0) {
 		prov_it_advance(fixture, delay - 1);
 		prov_it_daemon_flush(fixture->daemon);
@@ -149,8 +150,8 @@ prov_it_assert_lines(ProvItFixture *fixture, const gchar *first, const gchar *se
 static void
 prov_it_assert_prvst(ProvItFixture *fixture, gint expected)
 {
-	g_autoptr(GVariant) state = prov_it_daemon_get_property(fixture->daemon,
-								 "ProvisioningState");
+	g_autoptr(GVariant) state =
+	    prov_it_daemon_get_property(fixture->daemon, "ProvisioningState");
 	gint prvst = 99;
 
 	g_assert_true(g_variant_lookup(state, "prvst", "i", &prvst));

@@ -134,6 +134,39 @@ prov_it_test_s1(void)
 	prov_it_daemon_stop(daemon);
 }
 
+/*
+ * reference 5.5 after four resyncs, the last failed: $ERR, and the ring of
+ * the last three results, newest first
+ */
+static void
+prov_it_assert_history(ProvItDaemon *daemon)
+{
+	g_autoptr(GVariant) state = prov_it_daemon_get_property(daemon, "ProvisioningState");
+	g_autoptr(GVariant) history = NULL;
+	const gchar *statuses[] = {"failed", "success", "success"};
+	gint64 previous_time = G_MAXINT64;
+
+	g_assert_cmpstr(prov_it_result_get_string(state, "err"), ==, "file not found");
+	history = g_variant_lookup_value(state, "history", G_VARIANT_TYPE("aa{sv}"));
+	g_assert_nonnull(history);
+	g_assert_cmpuint(g_variant_n_children(history), ==, 3);
+	for (guint i = 0; i < 3; i++) {
+		g_autoptr(GVariant) entry = g_variant_get_child_value(history, i);
+		gint64 time = 0;
+
+		g_assert_cmpstr(prov_it_result_get_string(entry, "status"), ==, statuses[i]);
+		g_assert_true(g_variant_lookup(entry, "time", "x", &time));
+		g_assert_cmpint(time, >, 0);
+		g_assert_cmpint(time, <=, previous_time);
+		previous_time = time;
+	}
+	{
+		g_autoptr(GVariant) newest = g_variant_get_child_value(history, 0);
+
+		g_assert_cmpstr(prov_it_result_get_string(newest, "reason"), ==, "file not found");
+	}
+}
+
 /* S-2: two datagrams per fetch; empty templates suppress theirs; a missing file */
 static void
 prov_it_test_s2(void)
@@ -190,6 +223,7 @@ prov_it_test_s2(void)
 	prov_it_assert_failed(result, "file not found");
 	prov_it_assert_lines(syslog, (const gchar *[]){request, not_found, NULL});
 	g_clear_pointer(&result, g_variant_unref);
+	prov_it_assert_history(daemon);
 
 	/* the seed's <Syslog_Server_IP> (an alias) has the same effect */
 	prov_it_daemon_set(daemon, "Syslog_Server", "", NULL);
@@ -280,6 +314,7 @@ prov_it_test_s5(void)
 	g_autofree gchar *request = prov_it_request_line(url);
 	g_autofree gchar *success = prov_it_success_line(url);
 	g_autofree gchar *line = NULL;
+	g_autofree gchar *host = NULL;
 	g_autoptr(GVariant) result = NULL;
 	g_autoptr(GVariant) rule = NULL;
 
@@ -297,6 +332,9 @@ prov_it_test_s5(void)
 	g_assert_nonnull(line);
 	g_test_message("access log: %s", line);
 	g_assert_nonnull(strstr(line, "\"Cisco-ATA192-MPP/11.0 (000e08abcdef)(88012BA01234)\""));
+	/* Host: the server and its port, which is not the default one here */
+	host = g_strdup_printf("\"127.0.0.1:%u\"", prov_it_get_port(PROV_IT_PORT_HTTP));
+	g_assert_true(g_str_has_suffix(line, host));
 	prov_it_assert_lines(syslog, (const gchar *[]){request, success, NULL});
 	prov_it_daemon_stop(daemon);
 }
@@ -375,8 +413,8 @@ prov_it_test_s7(void)
 		prov_it_daemon_stop(daemon);
 		return;
 	}
-	rule_invalid = g_strdup_printf("tftp://no-such-host.invalid:%u/basic.txt",
-				       prov_it_get_tftp_port());
+	rule_invalid =
+	    g_strdup_printf("tftp://no-such-host.invalid:%u/basic.txt", prov_it_get_tftp_port());
 	result = prov_it_daemon_resync(daemon, rule_invalid);
 	prov_it_assert_failed(result, "dns lookup failed");
 	{
@@ -387,7 +425,8 @@ prov_it_test_s7(void)
 					       "<134>" PROV_IT_PN
 					       " 00:0e:08:01:23:45 -- Requesting resync tftp://"));
 		g_assert_cmpstr(g_ptr_array_index(lines, 1), ==,
-				"<134>" PROV_IT_PN " 00:0e:08:01:23:45 -- Resync failed: dns lookup "
+				"<134>" PROV_IT_PN
+				" 00:0e:08:01:23:45 -- Resync failed: dns lookup "
 				"failed");
 	}
 	prov_it_daemon_stop(daemon);
@@ -431,7 +470,8 @@ static void
 prov_it_test_s9(void)
 {
 	g_autoptr(ProvItDaemon) daemon = NULL;
-	g_autofree gchar *url = prov_it_http_url(PROV_IT_PORT_HTTPS_CLIENT, "localhost", "/basic.txt");
+	g_autofree gchar *url =
+	    prov_it_http_url(PROV_IT_PORT_HTTPS_CLIENT, "localhost", "/basic.txt");
 	g_autofree gchar *certificate = prov_it_path("certs/device.pem");
 	g_autofree gchar *key = prov_it_path("certs/device.key");
 	g_autofree gchar *stranger_certificate = prov_it_path("certs/stranger.pem");
@@ -490,9 +530,9 @@ prov_it_test_s10(void)
 	prov_it_daemon_stop(daemon);
 }
 
-/* CustomCAStatus changes: waits for its PropertiesChanged, bounded */
+/* CustomCAStatus changes from *PREVIOUS_STATUS: waits for its PropertiesChanged, bounded */
 static GVariant *
-prov_it_wait_custom_ca(ProvItDaemon *daemon, const gchar *previous_status)
+prov_it_wait_custom_ca(ProvItDaemon *daemon, gchar **previous_status)
 {
 	for (guint i = 0; i < 32; i++) {
 		g_autoptr(GVariant) changed = NULL;
@@ -500,17 +540,19 @@ prov_it_wait_custom_ca(ProvItDaemon *daemon, const gchar *previous_status)
 		g_autoptr(GVariant) status = NULL;
 		const gchar *text = NULL;
 
-		changed = prov_it_daemon_take_signal(daemon, "PropertiesChanged",
-						     PROV_IT_TIMEOUT_MS);
+		changed =
+		    prov_it_daemon_take_signal(daemon, "PropertiesChanged", PROV_IT_TIMEOUT_MS);
 		g_assert_nonnull(changed);
 		g_variant_get(changed, "(&s@a{sv}@as)", NULL, &properties, NULL);
-		status = g_variant_lookup_value(properties, "CustomCAStatus",
-						G_VARIANT_TYPE("a{ss}"));
+		status =
+		    g_variant_lookup_value(properties, "CustomCAStatus", G_VARIANT_TYPE("a{ss}"));
 		if (status == NULL)
 			continue;
 		if (!g_variant_lookup(status, "status", "&s", &text) ||
-		    g_strcmp0(text, previous_status) == 0)
+		    g_strcmp0(text, *previous_status) == 0)
 			continue;
+		g_free(*previous_status);
+		*previous_status = g_strdup(text);
 		return g_steal_pointer(&status);
 	}
 	g_assert_not_reached();
@@ -527,8 +569,9 @@ prov_it_assert_custom_ca(GVariant *status, const gchar *prefix, const gchar *inf
 	g_test_message("custom CA: \"%s\", \"%s\"", text, info_text);
 	g_assert_true(g_str_has_prefix(text, prefix));
 	/* MM/DD/YYYY HH:MM:SS (reference 9.3) */
-	g_assert_true(g_regex_match_simple("^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
-					   text + strlen(prefix), 0, 0));
+	g_assert_true(
+	    g_regex_match_simple("^[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}$",
+				 text + strlen(prefix), 0, 0));
 	g_assert_cmpstr(info_text, ==, info);
 }
 
@@ -539,14 +582,16 @@ prov_it_test_s11(void)
 	g_autoptr(ProvItDaemon) daemon = NULL;
 	g_autofree gchar *ca_pem = NULL;
 	g_autofree gchar *ca_path = prov_it_path("certs/custom-ca.pem");
-	g_autofree gchar *ca_url = prov_it_http_url(PROV_IT_PORT_HTTP, "127.0.0.1", "/custom-ca.pem");
+	g_autofree gchar *ca_url =
+	    prov_it_http_url(PROV_IT_PORT_HTTP, "127.0.0.1", "/custom-ca.pem");
 	g_autofree gchar *missing_url =
 	    prov_it_http_url(PROV_IT_PORT_HTTP, "127.0.0.1", "/missing-ca.pem");
-	g_autofree gchar *url = prov_it_http_url(PROV_IT_PORT_HTTPS_CUSTOM, "localhost", "/basic.txt");
+	g_autofree gchar *url =
+	    prov_it_http_url(PROV_IT_PORT_HTTPS_CUSTOM, "localhost", "/basic.txt");
 	g_autoptr(GVariant) status = NULL;
 	g_autoptr(GVariant) result = NULL;
 	g_autoptr(GError) error = NULL;
-	const gchar *text = NULL;
+	g_autofree gchar *previous = g_strdup("");
 
 	g_assert_true(g_file_get_contents(ca_path, &ca_pem, NULL, &error));
 	prov_it_publish("custom-ca.pem", ca_pem, -1);
@@ -561,13 +606,12 @@ prov_it_test_s11(void)
 	/* a 404 for the CA: failed, nothing installed */
 	prov_it_daemon_clear_signals(daemon);
 	prov_it_daemon_set(daemon, "Custom_CA_Rule", missing_url, NULL);
-	status = prov_it_wait_custom_ca(daemon, "");
+	status = prov_it_wait_custom_ca(daemon, &previous);
 	prov_it_assert_custom_ca(status, "Last provisioning failed on ", "Not Installed");
-	g_assert_true(g_variant_lookup(status, "status", "&s", &text));
 	g_clear_pointer(&status, g_variant_unref);
 
 	prov_it_daemon_set(daemon, "Custom_CA_Rule", ca_url, NULL);
-	status = prov_it_wait_custom_ca(daemon, "");
+	status = prov_it_wait_custom_ca(daemon, &previous);
 	prov_it_assert_custom_ca(status, "Last provisioning succeeded on ",
 				 "Installed - Test Custom CA");
 	g_clear_pointer(&status, g_variant_unref);
@@ -583,7 +627,7 @@ prov_it_test_s11(void)
 
 	/* a failed download keeps the CA installed before (reference 9.3) */
 	prov_it_daemon_set(daemon, "Custom_CA_Rule", missing_url, NULL);
-	status = prov_it_wait_custom_ca(daemon, "");
+	status = prov_it_wait_custom_ca(daemon, &previous);
 	prov_it_assert_custom_ca(status, "Last provisioning failed on ",
 				 "Installed - Test Custom CA");
 	prov_it_daemon_stop(daemon);
@@ -711,6 +755,8 @@ prov_it_test_s14(void)
 	g_autofree gchar *server = prov_it_syslog_get_server(syslog);
 	g_autofree gchar *url_a = prov_it_tftp_url("/s14/basic.txt");
 	g_autofree gchar *url_b = prov_it_tftp_url("/s14/basic2.txt");
+	/* the seed's value, with a line break before </Profile_Rule_B> */
+	g_autofree gchar *rule_b = g_strconcat(url_b, "\n", NULL);
 	g_autofree gchar *request_a = prov_it_request_line(url_a);
 	g_autofree gchar *success_a = prov_it_success_line(url_a);
 	g_autofree gchar *request_b = prov_it_request_line(url_b);
@@ -731,7 +777,7 @@ prov_it_test_s14(void)
 	prov_it_daemon_set(daemon, "Syslog_Server", server, NULL);
 
 	/* setting the rules resyncs at once (reference S-4) */
-	prov_it_daemon_set(daemon, "Profile_Rule", url_a, "Profile_Rule_B", url_b, NULL);
+	prov_it_daemon_set(daemon, "Profile_Rule", url_a, "Profile_Rule_B", rule_b, NULL);
 	result = prov_it_daemon_wait_next_resync(daemon, &cause, PROV_IT_TIMEOUT_MS);
 	g_assert_nonnull(result);
 	prov_it_assert_success(result);

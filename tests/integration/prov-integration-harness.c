@@ -26,24 +26,22 @@
 
 #include "config.h"
 
-#include "prov-integration-harness.h"
-
-#include <errno.h>
 #include <fcntl.h>
-#include <glib/gstdio.h>
 #include <gio/gunixinputstream.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "prov-integration-harness.h"
+
 /* nobody on Debian: the unprivileged caller of R41 and R42 */
 #define PROV_IT_NOBODY "65534"
 
 typedef struct {
 	gchar *dir;
-	ProvItNeeds needs;
 	guint n_daemons;
 
 	gchar *bus_address;
@@ -355,8 +353,8 @@ prov_it_line_read_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 {
 	ProvItLineRead *read = user_data;
 
-	read->line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), result,
-							  NULL, NULL);
+	read->line =
+	    g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), result, NULL, NULL);
 	read->done = TRUE;
 }
 
@@ -407,11 +405,10 @@ prov_it_start_bus(void)
 	    "</busconfig>\n",
 	    socket_path);
 	prov_it_write("bus/bus.conf", conf, -1);
-	if (!g_spawn_async_with_pipes(prov_it.dir, (gchar **)argv, NULL,
-				      G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
-					  G_SPAWN_STDERR_TO_DEV_NULL,
-				      prov_it_child_setup, NULL, &prov_it.bus_pid, NULL, &stdout_fd,
-				      NULL, &error)) {
+	if (!g_spawn_async_with_pipes(
+		prov_it.dir, (gchar **)argv, NULL,
+		G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+		prov_it_child_setup, NULL, &prov_it.bus_pid, NULL, &stdout_fd, NULL, &error)) {
 		g_printerr("cannot start dbus-daemon: %s\n", error->message);
 		return FALSE;
 	}
@@ -464,7 +461,7 @@ prov_it_skip_without_tftp(void)
 {
 	if (prov_it.has_tftp)
 		return FALSE;
-	/* tftpd-hpa chroots (-s) and drops to nobody, which needs root */
+	/* tftpd-hpa chroots (-s), which needs root */
 	g_test_skip("tftpd-hpa needs root");
 	return TRUE;
 }
@@ -478,13 +475,17 @@ prov_it_tftp_start(void)
 	g_autoptr(GSocket) socket = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *root = prov_it_path("srv");
-	/* -t: the inetd-mode server ends after that long without a request */
-	const gchar *argv[] = {"in.tftpd", "-s", root, "-t", "900", "-u", "nobody", NULL};
+	/*
+	 * -t: the inetd-mode server ends after that long without a request;
+	 * -u: as the test's own user, since a change of credentials would clear
+	 * PR_SET_PDEATHSIG and an aborted test would leave the server behind
+	 */
+	const gchar *argv[] = {"in.tftpd", "-s", root, "-t", "900", "-u", g_get_user_name(), NULL};
 
 	g_assert_cmpint(prov_it.tftp_pid, ==, 0);
 	address = g_inet_socket_address_new(loopback, prov_it.tftp_port);
-	socket =
-	    g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+	socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+			      &error);
 	g_assert_no_error(error);
 	g_assert_true(g_socket_bind(socket, address, FALSE, &error));
 	g_assert_no_error(error);
@@ -492,10 +493,9 @@ prov_it_tftp_start(void)
 	g_assert_no_error(error);
 	prov_it.tftp_port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
 	/* inetd mode: the bound socket is the server's standard input */
-	g_assert_true(g_spawn_async_with_fds(prov_it.dir, (gchar **)argv, NULL,
-					     G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-					     prov_it_child_setup, NULL, &prov_it.tftp_pid,
-					     g_socket_get_fd(socket), -1, -1, &error));
+	g_assert_true(g_spawn_async_with_fds(
+	    prov_it.dir, (gchar **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+	    prov_it_child_setup, NULL, &prov_it.tftp_pid, g_socket_get_fd(socket), -1, -1, &error));
 	g_assert_no_error(error);
 }
 
@@ -574,7 +574,7 @@ prov_it_write_nginx_config(void)
 			       "http {\n"
 			       "  default_type text/plain;\n"
 			       "  log_format prov '$server_port \"$request\" $status "
-			       "\"$http_user_agent\" \"$ssl_client_s_dn\"';\n"
+			       "\"$http_user_agent\" \"$ssl_client_s_dn\" \"$http_host\"';\n"
 			       "  access_log %s/nginx/access.log prov;\n",
 			       dir, dir);
 	for (guint i = 0; i < G_N_ELEMENTS(temp_paths); i++) {
@@ -700,8 +700,8 @@ prov_it_access_log_wait(const gchar *needle)
 static void
 prov_it_make_certificates(void)
 {
-	g_autofree gchar *script = g_test_build_filename(G_TEST_DIST, "..", "plugins",
-							 "make-tls-certs", NULL);
+	g_autofree gchar *script =
+	    g_test_build_filename(G_TEST_DIST, "..", "plugins", "make-tls-certs", NULL);
 
 	prov_it_sh("'%s' certs >/dev/null", script);
 	/*
@@ -785,7 +785,6 @@ prov_it_set_up(ProvItNeeds needs)
 		return FALSE;
 	if ((needs & PROV_IT_NEED_NGINX) != 0 && !prov_it_have_program("nginx"))
 		return FALSE;
-	prov_it.needs = needs;
 	prov_it.dir = g_dir_make_tmp("prov-it-XXXXXX", &error);
 	g_assert_no_error(error);
 	/* the servers' unprivileged workers and the caller of R41 read below it */
@@ -949,8 +948,8 @@ prov_it_syslog_new(void)
 	g_autoptr(GError) error = NULL;
 
 	self->datagrams = g_ptr_array_new_with_free_func(g_free);
-	self->socket =
-	    g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+	self->socket = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+				    G_SOCKET_PROTOCOL_UDP, &error);
 	g_assert_no_error(error);
 	g_assert_true(g_socket_bind(self->socket, any, FALSE, &error));
 	bound = g_socket_get_local_address(self->socket, &error);
@@ -958,8 +957,7 @@ prov_it_syslog_new(void)
 	self->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
 	g_socket_set_blocking(self->socket, FALSE);
 	self->source = g_socket_create_source(self->socket, G_IO_IN, NULL);
-	g_source_set_callback(self->source, (GSourceFunc)(void (*)(void))prov_it_syslog_readable_cb,
-			      self, NULL);
+	g_source_set_callback(self->source, G_SOURCE_FUNC(prov_it_syslog_readable_cb), self, NULL);
 	g_source_attach(self->source, NULL);
 	return self;
 }
@@ -1189,9 +1187,8 @@ prov_it_daemon_set_hosts(ProvItDaemon *self, const gchar *hosts)
 	    !g_spawn_check_wait_status(prov_it_spawn(probe, NULL, FALSE, NULL, NULL), NULL))
 		return FALSE;
 	g_assert_true(g_file_set_contents(hosts_path, hosts, -1, &error));
-	g_assert_true(g_file_set_contents(resolv_path,
-					  "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n",
-					  -1, &error));
+	g_assert_true(g_file_set_contents(
+	    resolv_path, "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n", -1, &error));
 	g_assert_no_error(error);
 	self->namespaced = TRUE;
 	return TRUE;
@@ -1235,9 +1232,7 @@ prov_it_daemon_name_appeared_cb(GDBusConnection *connection,
 }
 
 static void
-prov_it_daemon_name_vanished_cb(GDBusConnection *connection,
-				const gchar *name,
-				gpointer user_data)
+prov_it_daemon_name_vanished_cb(GDBusConnection *connection, const gchar *name, gpointer user_data)
 {
 	ProvItDaemon *self = user_data;
 
@@ -1268,8 +1263,7 @@ prov_it_daemon_wait_name_free(ProvItDaemon *self)
 	watch = g_bus_watch_name_on_connection(
 	    prov_it.bus, PROV_IT_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
 	    prov_it_daemon_name_appeared_cb, prov_it_daemon_name_vanished_cb, self, NULL);
-	g_assert_true(
-	    prov_it_wait_until(prov_it_daemon_name_is_free, self, PROV_IT_TIMEOUT_MS));
+	g_assert_true(prov_it_wait_until(prov_it_daemon_name_is_free, self, PROV_IT_TIMEOUT_MS));
 	g_bus_unwatch_name(watch);
 	g_clear_pointer(&self->candidate, g_free);
 }
@@ -1325,10 +1319,17 @@ prov_it_daemon_start(ProvItDaemon *self)
 	g_assert_no_error(error);
 	if (self->namespaced) {
 		const gchar *wrapper[] = {
-		    "unshare", "--mount", "--propagation", "private", "/bin/sh", "-ec",
+		    "unshare",
+		    "--mount",
+		    "--propagation",
+		    "private",
+		    "/bin/sh",
+		    "-ec",
 		    "mount --bind \"$1\" /etc/hosts; mount --bind \"$2\" /etc/resolv.conf; "
 		    "shift 2; exec \"$@\"",
-		    "sh", hosts_path, resolv_path};
+		    "sh",
+		    hosts_path,
+		    resolv_path};
 
 		for (guint i = 0; i < G_N_ELEMENTS(wrapper); i++)
 			g_ptr_array_add(argv, (gpointer)wrapper[i]);
@@ -1365,10 +1366,9 @@ prov_it_daemon_start(ProvItDaemon *self)
 	g_clear_pointer(&self->candidate, g_free);
 	self->child.exited = FALSE;
 	self->child.status = 0;
-	g_assert_true(g_spawn_async_with_fds(self->dir, (gchar **)argv->pdata, env,
-					     G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-					     prov_it_child_setup, NULL, &self->pid, -1, log_fd,
-					     log_fd, &error));
+	g_assert_true(g_spawn_async_with_fds(
+	    self->dir, (gchar **)argv->pdata, env, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
+	    prov_it_child_setup, NULL, &self->pid, -1, log_fd, log_fd, &error));
 	g_assert_no_error(error);
 	close(log_fd);
 	self->child.pid = self->pid;
@@ -1621,11 +1621,8 @@ prov_it_event_find(gpointer user_data)
 }
 
 static GVariant *
-prov_it_daemon_take(ProvItDaemon *self,
-		    const gchar *member,
-		    gboolean by_id,
-		    guint64 id,
-		    guint timeout_ms)
+prov_it_daemon_take(
+    ProvItDaemon *self, const gchar *member, gboolean by_id, guint64 id, guint timeout_ms)
 {
 	ProvItEventWait wait = {self, member, by_id, id, NULL};
 
@@ -1711,18 +1708,14 @@ prov_it_daemon_clear_signals(ProvItDaemon *self)
 void
 prov_it_daemon_flush(ProvItDaemon *self)
 {
-	g_autoptr(GVariant) state = prov_it_daemon_get_property(self, "State");
-
+	g_variant_unref(prov_it_daemon_get_property(self, "State"));
 	while (g_main_context_iteration(NULL, FALSE))
 		;
 }
 
 gint
-prov_it_daemon_provctlv(ProvItDaemon *self,
-			gboolean unprivileged,
-			gchar **out,
-			gchar **err,
-			const gchar *const *args)
+prov_it_daemon_provctlv(
+    ProvItDaemon *self, gboolean unprivileged, gchar **out, gchar **err, const gchar *const *args)
 {
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
 	g_autofree gchar *bus_arg = g_strconcat("--bus-address=", prov_it.bus_address, NULL);
@@ -1813,7 +1806,8 @@ prov_it_result_get_uint(GVariant *record, const gchar *key)
 guint
 prov_it_result_get_n_rules(GVariant *result)
 {
-	g_autoptr(GVariant) rules = g_variant_lookup_value(result, "rules", G_VARIANT_TYPE("aa{sv}"));
+	g_autoptr(GVariant) rules =
+	    g_variant_lookup_value(result, "rules", G_VARIANT_TYPE("aa{sv}"));
 
 	g_assert_nonnull(rules);
 	return (guint)g_variant_n_children(rules);
@@ -1822,7 +1816,8 @@ prov_it_result_get_n_rules(GVariant *result)
 GVariant *
 prov_it_result_get_rule(GVariant *result, guint index)
 {
-	g_autoptr(GVariant) rules = g_variant_lookup_value(result, "rules", G_VARIANT_TYPE("aa{sv}"));
+	g_autoptr(GVariant) rules =
+	    g_variant_lookup_value(result, "rules", G_VARIANT_TYPE("aa{sv}"));
 
 	g_assert_nonnull(rules);
 	g_assert_cmpuint(index, <, g_variant_n_children(rules));
@@ -1832,7 +1827,8 @@ prov_it_result_get_rule(GVariant *result, guint index)
 void
 prov_it_assert_strv(GVariant *record, const gchar *key, const gchar *const *expected)
 {
-	g_autoptr(GVariant) value = g_variant_lookup_value(record, key, G_VARIANT_TYPE_STRING_ARRAY);
+	g_autoptr(GVariant) value =
+	    g_variant_lookup_value(record, key, G_VARIANT_TYPE_STRING_ARRAY);
 	g_autofree const gchar **strv = NULL;
 
 	if (value == NULL) {

@@ -219,11 +219,8 @@ prov_it_daemon_provctl(ProvItDaemon *self,
 		       ...) G_GNUC_NULL_TERMINATED;
 
 gint
-prov_it_daemon_provctlv(ProvItDaemon *self,
-			gboolean unprivileged,
-			gchar **out,
-			gchar **err,
-			const gchar *const *args);
+prov_it_daemon_provctlv(
+    ProvItDaemon *self, gboolean unprivileged, gchar **out, gchar **err, const gchar *const *args);
 gchar *
 prov_it_daemon_print_signals(ProvItDaemon *self);
 

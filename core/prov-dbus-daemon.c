@@ -105,6 +105,18 @@ prov_dbus_daemon_return_error(GDBusMethodInvocation *invocation, const GError *e
 	g_dbus_method_invocation_take_error(invocation, prov_dbus_daemon_convert_error(error));
 }
 
+/*
+ * the caller, for the log: a peer-to-peer connection (the fuzz target's)
+ * has no bus name, and a NULL for "%s" is undefined behaviour in C
+ */
+static const gchar *
+prov_dbus_daemon_get_caller(GDBusMethodInvocation *invocation)
+{
+	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+
+	return sender != NULL ? sender : "a peer without a bus name";
+}
+
 static const ProvLimits *
 prov_dbus_daemon_get_limits(ProvDBusDaemon *self)
 {
@@ -262,7 +274,7 @@ prov_dbus_daemon_resync_authorised(ProvDBusDaemon *self,
 		prov_dbus_daemon_return_error(invocation, error);
 		return;
 	}
-	source = g_strdup_printf("D-Bus %s", g_dbus_method_invocation_get_sender(invocation));
+	source = g_strdup_printf("D-Bus %s", prov_dbus_daemon_get_caller(invocation));
 	/*
 	 * a bus caller has no host address for a one-shot URL without a server
 	 * to fall back on (reference 7.1): such a URL uses the default server
@@ -493,7 +505,7 @@ prov_dbus_daemon_set_parameters_authorised(ProvDBusDaemon *self,
 	g_autoptr(GPtrArray) restart = g_ptr_array_new();
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *joined = NULL;
-	const gchar *sender = g_dbus_method_invocation_get_sender(invocation);
+	const gchar *sender = prov_dbus_daemon_get_caller(invocation);
 	const gchar *const *changed;
 	gboolean rule_changed = FALSE;
 
@@ -719,6 +731,7 @@ prov_dbus_daemon_plugin_to_variant(ProvPlugin *plugin)
 					    g_variant_new_strv(names, names != NULL ? -1 : 0));
 	}
 	g_variant_dict_insert(&dict, "loaded", "b", refusal == NULL);
+	g_variant_dict_insert(&dict, "resident", "b", prov_plugin_is_loaded(plugin));
 	g_variant_dict_insert(&dict, "error", "s", refusal != NULL ? refusal : "");
 	return g_variant_dict_end(&dict);
 }
@@ -759,7 +772,7 @@ prov_dbus_daemon_set_busy_authorised(ProvDBusDaemon *self,
 	prov_engine_set_busy(self->engine, busy);
 	prov_dbus_provisioning1_set_busy(self->skeleton, prov_scheduler_get_busy(scheduler));
 	g_debug("lines %s, says %s", busy ? "busy" : "idle",
-		g_dbus_method_invocation_get_sender(invocation));
+		prov_dbus_daemon_get_caller(invocation));
 	prov_dbus_provisioning1_complete_set_busy(self->skeleton, invocation);
 }
 
@@ -807,8 +820,7 @@ prov_dbus_daemon_set_log_level_authorised(ProvDBusDaemon *self,
 	}
 	prov_log_set_level(level, (const gchar *const *)domains);
 	g_message("log level %s%s%s, set by %s", level_text, domains != NULL ? " for " : "",
-		  domains != NULL ? domains_text : "",
-		  g_dbus_method_invocation_get_sender(invocation));
+		  domains != NULL ? domains_text : "", prov_dbus_daemon_get_caller(invocation));
 	prov_dbus_provisioning1_complete_set_log_level(self->skeleton, invocation);
 }
 
@@ -847,7 +859,7 @@ prov_dbus_daemon_set_default_server_authorised(ProvDBusDaemon *self,
 	current = prov_engine_get_default_server(self->engine);
 	prov_dbus_provisioning1_set_default_server(self->skeleton, current != NULL ? current : "");
 	g_info("default server %s, set by %s", server[0] != '\0' ? server : "cleared",
-	       g_dbus_method_invocation_get_sender(invocation));
+	       prov_dbus_daemon_get_caller(invocation));
 	prov_dbus_provisioning1_complete_set_default_server(self->skeleton, invocation);
 }
 

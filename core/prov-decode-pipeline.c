@@ -350,6 +350,9 @@ prov_decode_pipeline_new(void)
  * prov_decode_pipeline_new_from_loader:
  * @loader: a #ProvPluginLoader
  *
+ * Opens every decoder module not opened yet
+ * (prov_plugin_loader_load_all()).
+ *
  * Returns: (transfer full): a pipeline with a new instance of every
  *   decoder the loaded plugins registered, in the registry's order
  *
@@ -363,6 +366,8 @@ prov_decode_pipeline_new_from_loader(ProvPluginLoader *loader)
 
 	g_return_val_if_fail(PROV_IS_PLUGIN_LOADER(loader), NULL);
 
+	/* every decoder is tried: open their modules first, so that the list holds what works */
+	prov_plugin_loader_load_all(loader, PROV_PLUGIN_KIND_DECODER);
 	formats = prov_plugin_loader_get_names(loader, PROV_PLUGIN_KIND_DECODER);
 	for (guint i = 0; formats[i] != NULL; i++) {
 		ProvPlugin *plugin =

@@ -41,6 +41,8 @@ PROV_API gboolean
 prov_plugin_loader_load_directory(ProvPluginLoader *self, const gchar *path, GError **error);
 PROV_API gboolean
 prov_plugin_loader_load_file(ProvPluginLoader *self, const gchar *path, GError **error);
+PROV_API void
+prov_plugin_loader_load_all(ProvPluginLoader *self, ProvPluginKind kind);
 PROV_API gboolean
 prov_plugin_loader_add_static(ProvPluginLoader *self,
 			      const ProvPluginDescriptor *descriptor,

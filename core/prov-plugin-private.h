@@ -17,5 +17,13 @@ void
 prov_plugin_refuse(ProvPlugin *self, const gchar *reason);
 gboolean
 prov_plugin_name_is_valid(const gchar *name);
+gboolean
+prov_plugin_declare(ProvPlugin *self,
+		    ProvPluginKind kind,
+		    const gchar *name,
+		    ProvDecoderStage stage,
+		    GError **error);
+gchar *
+prov_plugin_adopt(ProvPlugin *self, ProvPlugin *registered, const gchar *manifest);
 
 G_END_DECLS

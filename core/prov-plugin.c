@@ -20,7 +20,10 @@
  * One plugin as the loader sees it: its descriptor's name and version, the
  * file it came from, and what its register function added. The register
  * function receives it; `provtool plugins` lists it. A module the loader
- * refused is a #ProvPlugin too, with a refusal reason.
+ * refused is a #ProvPlugin too, with a refusal reason. A module that has a
+ * manifest is known from it until the loader opens the module on first use
+ * (prov_plugin_is_loaded()): its names and decoder stages are the
+ * manifest's, which the module must then register exactly.
  *
  * Since: 0.1
  */
@@ -36,6 +39,8 @@ struct _ProvPlugin {
 	gchar *version;
 	gchar *filename;
 	gchar *refusal;
+	/* the module is open and its types registered; FALSE while only its manifest is known */
+	gboolean loaded;
 	gboolean registering;
 	GError *error;
 	/* per kind: names in registration order (NULL-terminated) and name -> entry */
@@ -138,6 +143,27 @@ prov_plugin_fail(ProvPlugin *self, const gchar *format, ...)
 	va_end(args);
 }
 
+/* the entry a register function adds, or a manifest declares (with no type yet) */
+static void
+prov_plugin_insert(
+    ProvPlugin *self, ProvPluginKind kind, const gchar *name, GType type, ProvDecoderStage stage)
+{
+	ProvPluginEntry *entry = g_new0(ProvPluginEntry, 1);
+
+	entry->type = type;
+	entry->stage = stage;
+	g_hash_table_insert(self->entries[kind], g_strdup(name), entry);
+	g_ptr_array_insert(self->names[kind], (gint)self->names[kind]->len - 1, g_strdup(name));
+}
+
+static gboolean
+prov_plugin_kind_name_is_valid(ProvPluginKind kind, const gchar *name)
+{
+	if (kind == PROV_PLUGIN_KIND_TRANSPORT)
+		return prov_plugin_scheme_is_valid(name);
+	return prov_plugin_name_is_valid(name);
+}
+
 static void
 prov_plugin_add(ProvPlugin *self,
 		ProvPluginKind kind,
@@ -146,18 +172,14 @@ prov_plugin_add(ProvPlugin *self,
 		GType iface,
 		ProvDecoderStage stage)
 {
-	ProvPluginEntry *entry;
 	const gchar *kind_name = prov_plugin_kind_names[kind];
-	gboolean valid;
 
 	if (!self->registering) {
 		g_critical("plugin %s: %s %s added outside its register function", self->name,
 			   kind_name, name != NULL ? name : "(null)");
 		return;
 	}
-	valid = kind == PROV_PLUGIN_KIND_TRANSPORT ? prov_plugin_scheme_is_valid(name)
-						   : prov_plugin_name_is_valid(name);
-	if (!valid) {
+	if (!prov_plugin_kind_name_is_valid(kind, name)) {
 		prov_plugin_fail(self, "%s name \"%s\" is not valid", kind_name,
 				 name != NULL ? name : "(null)");
 		return;
@@ -172,11 +194,7 @@ prov_plugin_add(ProvPlugin *self,
 		prov_plugin_fail(self, "%s %s registered twice", kind_name, name);
 		return;
 	}
-	entry = g_new0(ProvPluginEntry, 1);
-	entry->type = type;
-	entry->stage = stage;
-	g_hash_table_insert(self->entries[kind], g_strdup(name), entry);
-	g_ptr_array_insert(self->names[kind], (gint)self->names[kind]->len - 1, g_strdup(name));
+	prov_plugin_insert(self, kind, name, type, stage);
 }
 
 /**
@@ -207,7 +225,7 @@ prov_plugin_add_transport(ProvPlugin *self, const gchar *scheme, GType type)
  * @type: a static GType implementing #ProvDecoder
  *
  * Registers a decoder. The pipeline tries decoders by stage, then in the
- * order they were loaded.
+ * order the loader found them.
  *
  * Since: 0.1
  */
@@ -318,7 +336,7 @@ prov_plugin_get_filename(ProvPlugin *self)
  * @self: a #ProvPlugin
  *
  * Returns: (transfer none) (nullable): why the loader refused the module,
- *   or %NULL for a loaded plugin
+ *   or %NULL for a plugin that was not refused
  *
  * Since: 0.1
  */
@@ -328,6 +346,29 @@ prov_plugin_get_refusal(ProvPlugin *self)
 	g_return_val_if_fail(PROV_IS_PLUGIN(self), NULL);
 
 	return self->refusal;
+}
+
+/**
+ * prov_plugin_is_loaded:
+ * @self: a #ProvPlugin
+ *
+ * Whether the plugin's code is in service. The loader opens a module that
+ * has a manifest only when something first needs what it provides; until
+ * then the plugin is listed from its manifest (name, version, names and
+ * decoder stages) and prov_plugin_lookup() finds no type.
+ *
+ * Returns: %TRUE for a plugin linked into the program and for a module that
+ *   was opened and accepted; %FALSE for a module not opened yet, and for a
+ *   refused one
+ *
+ * Since: 0.1
+ */
+gboolean
+prov_plugin_is_loaded(ProvPlugin *self)
+{
+	g_return_val_if_fail(PROV_IS_PLUGIN(self), FALSE);
+
+	return self->loaded;
 }
 
 /**
@@ -355,7 +396,8 @@ prov_plugin_get_names(ProvPlugin *self, ProvPluginKind kind)
  * @kind: what to look for
  * @name: a scheme, format or trigger name
  *
- * Returns: the registered type, or %G_TYPE_INVALID
+ * Returns: the registered type, or %G_TYPE_INVALID (also for a module
+ *   that was not opened yet: see prov_plugin_is_loaded())
  *
  * Since: 0.1
  */
@@ -427,6 +469,7 @@ prov_plugin_register(ProvPlugin *self, ProvPluginRegisterFunc register_func, GEr
 					   "register function failed: ");
 		return FALSE;
 	}
+	self->loaded = TRUE;
 	return TRUE;
 }
 
@@ -435,7 +478,91 @@ prov_plugin_refuse(ProvPlugin *self, const gchar *reason)
 {
 	g_free(self->refusal);
 	self->refusal = g_strdup(reason);
+	self->loaded = FALSE;
 	prov_plugin_clear_entries(self);
+}
+
+/* an entry of a manifest: checked as a register function's would be, but with no type yet */
+gboolean
+prov_plugin_declare(ProvPlugin *self,
+		    ProvPluginKind kind,
+		    const gchar *name,
+		    ProvDecoderStage stage,
+		    GError **error)
+{
+	const gchar *kind_name = prov_plugin_kind_names[kind];
+
+	if (!prov_plugin_kind_name_is_valid(kind, name)) {
+		g_set_error(error, PROV_ERROR, PROV_ERROR_FAILED, "%s name \"%s\" is not valid",
+			    kind_name, name);
+		return FALSE;
+	}
+	if (g_hash_table_contains(self->entries[kind], name)) {
+		g_set_error(error, PROV_ERROR, PROV_ERROR_FAILED, "%s %s declared twice", kind_name,
+			    name);
+		return FALSE;
+	}
+	prov_plugin_insert(self, kind, name, G_TYPE_INVALID, stage);
+	return TRUE;
+}
+
+static const gchar *const prov_plugin_kind_plurals[] = {"transports", "decoders", "triggers"};
+
+G_STATIC_ASSERT(G_N_ELEMENTS(prov_plugin_kind_plurals) == PROV_PLUGIN_KIND_LAST);
+
+/* "decoders gzip (compression), aes (encryption)" or "no decoders", for refusal messages */
+static gchar *
+prov_plugin_describe(ProvPlugin *self, ProvPluginKind kind)
+{
+	const gchar *const *names = prov_plugin_get_names(self, kind);
+	g_autoptr(GString) text = NULL;
+
+	if (names[0] == NULL)
+		return g_strdup_printf("no %s", prov_plugin_kind_plurals[kind]);
+	text = g_string_new(prov_plugin_kind_plurals[kind]);
+	for (guint i = 0; names[i] != NULL; i++) {
+		ProvPluginEntry *entry = g_hash_table_lookup(self->entries[kind], names[i]);
+
+		g_string_append(text, i == 0 ? " " : ", ");
+		g_string_append(text, names[i]);
+		if (kind == PROV_PLUGIN_KIND_DECODER)
+			g_string_append_printf(text, " (%s)",
+					       prov_decoder_stage_to_string(entry->stage));
+	}
+	return g_string_free(g_steal_pointer(&text), FALSE);
+}
+
+/*
+ * takes the types a module registered into the plugin its manifest declared,
+ * which the registry and callers already hold; what the registry listed must
+ * be exactly what the module provides, names, order and decoder stages
+ */
+gchar *
+prov_plugin_adopt(ProvPlugin *self, ProvPlugin *registered, const gchar *manifest)
+{
+	for (guint kind = 0; kind < PROV_PLUGIN_KIND_LAST; kind++) {
+		g_autofree gchar *declared = prov_plugin_describe(self, kind);
+		g_autofree gchar *provided = prov_plugin_describe(registered, kind);
+
+		if (g_strcmp0(declared, provided) != 0)
+			return g_strdup_printf(
+			    "its manifest %s declares %s, the module registers %s", manifest,
+			    declared, provided);
+	}
+	for (guint kind = 0; kind < PROV_PLUGIN_KIND_LAST; kind++) {
+		GHashTableIter iter;
+		gpointer name;
+		gpointer entry;
+
+		g_hash_table_iter_init(&iter, registered->entries[kind]);
+		while (g_hash_table_iter_next(&iter, &name, &entry)) {
+			ProvPluginEntry *own = g_hash_table_lookup(self->entries[kind], name);
+
+			own->type = ((ProvPluginEntry *)entry)->type;
+		}
+	}
+	self->loaded = TRUE;
+	return NULL;
 }
 
 static void

@@ -187,6 +187,8 @@ PROV_API const gchar *
 prov_plugin_get_filename(ProvPlugin *self);
 PROV_API const gchar *
 prov_plugin_get_refusal(ProvPlugin *self);
+PROV_API gboolean
+prov_plugin_is_loaded(ProvPlugin *self);
 PROV_API const gchar *const *
 prov_plugin_get_names(ProvPlugin *self, ProvPluginKind kind);
 PROV_API GType

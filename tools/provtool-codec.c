@@ -354,6 +354,12 @@ prov_tool_plugins(gint argc, gchar **argv, GError **error)
 		return FALSE;
 
 	loader = prov_tool_codec_load_plugins(&self);
+	/*
+	 * the daemon opens a module with a manifest on first use, and refuses it only then if
+	 * it disagrees with its manifest: open every module here, so that the list says so now
+	 */
+	for (guint kind = 0; kind < PROV_PLUGIN_KIND_LAST; kind++)
+		prov_plugin_loader_load_all(loader, kind);
 	dirs = prov_tool_codec_describe_directories(&self);
 	plugins = prov_plugin_loader_get_plugins(loader);
 	refused = prov_plugin_loader_get_refused(loader);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -206,17 +207,64 @@ prov_loader_test_module(const gchar *name)
 	return g_test_build_filename(G_TEST_BUILT, "loader", file, NULL);
 }
 
-/* links the named test modules into the fixture's directory, as a plugin directory */
+/* links the named test module into the fixture's directory as @file */
 static gchar *
-prov_loader_fixture_add(ProvLoaderFixture *fixture, const gchar *name)
+prov_loader_fixture_link(ProvLoaderFixture *fixture, const gchar *name, const gchar *file)
 {
 	g_autofree gchar *target = prov_loader_test_module(name);
-	g_autofree gchar *file = g_strdup_printf("libprov-test-%s.%s", name, G_MODULE_SUFFIX);
 	gchar *link = g_build_filename(fixture->dir, file, NULL);
 
 	g_assert_true(g_file_test(target, G_FILE_TEST_IS_REGULAR));
 	g_assert_cmpint(symlink(target, link), ==, 0);
 	return link;
+}
+
+/* links the named test modules into the fixture's directory, as a plugin directory */
+static gchar *
+prov_loader_fixture_add(ProvLoaderFixture *fixture, const gchar *name)
+{
+	g_autofree gchar *file = g_strdup_printf("libprov-test-%s.%s", name, G_MODULE_SUFFIX);
+
+	return prov_loader_fixture_link(fixture, name, file);
+}
+
+/* links the manifest meson generated for the named test module beside it */
+static void
+prov_loader_fixture_add_manifest(ProvLoaderFixture *fixture, const gchar *name)
+{
+	g_autofree gchar *file = g_strdup_printf("libprov-test-%s.plugin", name);
+	g_autofree gchar *target = g_test_build_filename(G_TEST_BUILT, "loader", file, NULL);
+	g_autofree gchar *link = g_build_filename(fixture->dir, file, NULL);
+
+	g_assert_true(g_file_test(target, G_FILE_TEST_IS_REGULAR));
+	g_assert_cmpint(symlink(target, link), ==, 0);
+}
+
+static gchar *
+prov_loader_fixture_write(ProvLoaderFixture *fixture, const gchar *file, const gchar *contents)
+{
+	gchar *path = g_build_filename(fixture->dir, file, NULL);
+
+	g_assert_true(g_file_set_contents(path, contents, -1, NULL));
+	return path;
+}
+
+/* whether the process has the module's file mapped, by whichever link it was opened */
+static gboolean
+prov_loader_module_is_mapped(const gchar *path)
+{
+	g_autofree gchar *real = realpath(path, NULL);
+	g_autofree gchar *maps = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	g_assert_nonnull(real);
+	g_assert_true(g_file_get_contents("/proc/self/maps", &maps, NULL, NULL));
+	lines = g_strsplit(maps, "\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		if (g_str_has_suffix(lines[i], real))
+			return TRUE;
+	}
+	return FALSE;
 }
 
 static void
@@ -314,9 +362,11 @@ prov_loader_fetch(ProvTransport *transport, const gchar *url, GError **error)
 	return prov_transport_fetch_finish(transport, result, error);
 }
 
+/* user_data: whether the module has its manifest beside it */
 static void
 prov_loader_test_good(ProvLoaderFixture *fixture, gconstpointer user_data)
 {
+	gboolean lazy = GPOINTER_TO_INT(user_data);
 	g_autofree gchar *path = prov_loader_fixture_add(fixture, "good");
 	g_autoptr(GError) error = NULL;
 	g_autoptr(ProvTransport) transport = NULL;
@@ -325,10 +375,16 @@ prov_loader_test_good(ProvLoaderFixture *fixture, gconstpointer user_data)
 	g_autoptr(GBytes) bytes = NULL;
 	ProvPlugin *good;
 
+	if (lazy)
+		prov_loader_fixture_add_manifest(fixture, "good");
 	g_assert_true(prov_plugin_loader_load_directory(fixture->loader, fixture->dir, &error));
 	g_assert_no_error(error);
-	prov_loader_assert_good_works(fixture->loader);
 	good = g_ptr_array_index(prov_plugin_loader_get_plugins(fixture->loader), 0);
+	/* a module without a manifest is opened as its directory is scanned */
+	g_assert_cmpint(prov_plugin_is_loaded(good), ==, !lazy);
+	prov_loader_assert_good_works(fixture->loader);
+	/* lookup_type() is a first use */
+	g_assert_true(prov_plugin_is_loaded(good));
 	g_assert_cmpstr(prov_plugin_get_filename(good), ==, path);
 	g_assert_cmpuint(prov_plugin_loader_get_refused(fixture->loader)->len, ==, 0);
 	g_assert_cmpstrv(prov_plugin_loader_get_directories(fixture->loader),
@@ -373,6 +429,392 @@ prov_loader_test_good(ProvLoaderFixture *fixture, gconstpointer user_data)
 	g_assert_true(prov_plugin_loader_load_directory(fixture->loader, fixture->dir, NULL));
 	g_assert_cmpuint(prov_plugin_loader_get_plugins(fixture->loader)->len, ==, 1);
 	g_assert_cmpuint(prov_plugin_loader_get_refused(fixture->loader)->len, ==, 0);
+}
+
+/* a test case run in a process of its own, where no module was opened before */
+static gboolean
+prov_loader_run_in_subprocess(void)
+{
+	if (g_test_subprocess())
+		return FALSE;
+	g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+	g_test_trap_assert_passed();
+	return TRUE;
+}
+
+static void
+prov_loader_test_lazy(ProvLoaderFixture *fixture, gconstpointer user_data)
+{
+	g_autofree gchar *good = NULL;
+	g_autofree gchar *decoders = NULL;
+	g_autofree gchar *wrong_api = NULL;
+	g_autofree gchar *future = NULL;
+	g_autofree gchar *copy = NULL;
+	g_autofree gchar *reason = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ProvTransport) transport = NULL;
+	g_autoptr(ProvTrigger) trigger = NULL;
+	g_autoptr(GBytes) bytes = NULL;
+	GPtrArray *plugins;
+	ProvPlugin *plugin;
+	ProvDecoderStage stage = PROV_DECODER_STAGE_LAST;
+
+	if (prov_loader_run_in_subprocess())
+		return;
+	good = prov_loader_fixture_add(fixture, "good");
+	prov_loader_fixture_add_manifest(fixture, "good");
+	/* no manifest: opened as the directory is scanned */
+	decoders = prov_loader_fixture_add(fixture, "decoders");
+	/* a manifest for a future API is not read past its version, and its module not opened */
+	wrong_api = prov_loader_fixture_add(fixture, "wrong-api");
+	future = prov_loader_fixture_write(fixture, "libprov-test-wrong-api.plugin",
+					   "[Plugin]\nModule=libprov-test-wrong-api.so\n"
+					   "APIVersion=2\nName=Not Read\nStages=new\n");
+	/* a second manifest of the same module is refused, in name order */
+	copy = prov_loader_fixture_write(fixture, "libprov-test-other.plugin",
+					 "[Plugin]\nModule=libprov-test-good.so\nAPIVersion=1\n"
+					 "Name=other\nVersion=1\nTransports=other\n");
+
+	g_assert_true(prov_plugin_loader_load_directory(fixture->loader, fixture->dir, &error));
+	g_assert_no_error(error);
+	plugins = prov_plugin_loader_get_plugins(fixture->loader);
+	g_assert_cmpuint(plugins->len, ==, 2);
+	g_assert_true(prov_plugin_is_loaded(g_ptr_array_index(plugins, 0)));
+	g_assert_true(prov_loader_module_is_mapped(decoders));
+
+	/* listing and lookup answer from the manifest, and leave the module closed */
+	plugin = prov_plugin_loader_lookup(fixture->loader, PROV_PLUGIN_KIND_TRANSPORT, "TEST");
+	g_assert_true(plugin == g_ptr_array_index(plugins, 1));
+	g_assert_cmpstr(prov_plugin_get_name(plugin), ==, "good");
+	g_assert_cmpstr(prov_plugin_get_version(plugin), ==, PACKAGE_VERSION);
+	g_assert_cmpstr(prov_plugin_get_filename(plugin), ==, good);
+	g_assert_null(prov_plugin_get_refusal(plugin));
+	g_assert_cmpstrv(prov_plugin_get_names(plugin, PROV_PLUGIN_KIND_TRANSPORT),
+			 ((const gchar *[]){"test", NULL}));
+	g_assert_cmpstrv(prov_plugin_get_names(plugin, PROV_PLUGIN_KIND_TRIGGER),
+			 ((const gchar *[]){"test", NULL}));
+	g_assert_cmpstrv(prov_plugin_loader_get_names(fixture->loader, PROV_PLUGIN_KIND_TRANSPORT),
+			 ((const gchar *[]){"test", NULL}));
+	g_assert_cmpstrv(prov_plugin_loader_get_names(fixture->loader, PROV_PLUGIN_KIND_TRIGGER),
+			 ((const gchar *[]){"test", NULL}));
+	g_assert_cmpstrv(prov_plugin_loader_get_names(fixture->loader, PROV_PLUGIN_KIND_DECODER),
+			 ((const gchar *[]){"lazy-early", "lazy-late", NULL}));
+	g_assert_false(prov_plugin_get_decoder_stage(plugin, "test", &stage));
+	g_assert_cmpuint(prov_plugin_lookup(plugin, PROV_PLUGIN_KIND_TRANSPORT, "test"), ==,
+			 G_TYPE_INVALID);
+	g_assert_false(prov_plugin_is_loaded(plugin));
+	g_assert_false(prov_loader_module_is_mapped(good));
+
+	g_assert_cmpuint(prov_plugin_loader_get_refused(fixture->loader)->len, ==, 2);
+	reason = g_strdup_printf("its manifest %s declares plugin API version 2, this is version 1",
+				 future);
+	prov_loader_assert_refused(fixture->loader, wrong_api, reason);
+	g_assert_false(prov_loader_module_is_mapped(wrong_api));
+	g_clear_pointer(&reason, g_free);
+	reason = g_strdup_printf("its module libprov-test-good.so is already described by %s/"
+				 "libprov-test-good.plugin",
+				 fixture->dir);
+	prov_loader_assert_refused(fixture->loader, copy, reason);
+	g_assert_null(
+	    prov_plugin_loader_lookup(fixture->loader, PROV_PLUGIN_KIND_TRANSPORT, "other"));
+
+	/* the first use opens it, and the module works */
+	transport = prov_plugin_loader_create_transport(fixture->loader, "Test", &error);
+	g_assert_no_error(error);
+	g_assert_true(prov_plugin_is_loaded(plugin));
+	g_assert_true(prov_loader_module_is_mapped(good));
+	g_assert_cmpstr(G_OBJECT_TYPE_NAME(transport), ==, "ProvTestGoodTransport");
+	g_assert_cmpstr(g_type_name(prov_plugin_lookup(plugin, PROV_PLUGIN_KIND_TRIGGER, "test")),
+			==, "ProvTestGoodTrigger");
+	bytes = prov_loader_fetch(transport, "test:///lazy.xml", &error);
+	g_assert_no_error(error);
+	g_assert_cmpmem(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes),
+			"<flat-profile><GPP_A>/lazy.xml</GPP_A></flat-profile>", 53);
+	trigger = prov_plugin_loader_create_trigger(fixture->loader, "test", &error);
+	g_assert_no_error(error);
+	g_assert_true(prov_plugin_loader_get_plugins(fixture->loader) == plugins);
+	g_assert_cmpuint(plugins->len, ==, 2);
+	g_assert_cmpuint(prov_plugin_loader_get_refused(fixture->loader)->len, ==, 2);
+
+	/* nothing is read or refused twice */
+	g_assert_true(prov_plugin_loader_load_directory(fixture->loader, fixture->dir, NULL));
+	g_assert_cmpuint(plugins->len, ==, 2);
+	g_assert_cmpuint(prov_plugin_loader_get_refused(fixture->loader)->len, ==, 2);
+}
+
+static void
+prov_loader_test_lazy_decoders(ProvLoaderFixture *fixture, gconstpointer user_data)
+{
+	g_autofree gchar *decoders = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autoptr(ProvDecodePipeline) pipeline = NULL;
+	g_autoptr(ProvDecodeContext) ctx = prov_decode_context_new();
+	g_autoptr(GBytes) input = g_bytes_new_static("LAZY:<a/>", 9);
+	g_autoptr(GBytes) output = NULL;
+	ProvPlugin *plugin;
+	ProvDecoderStage stage = PROV_DECODER_STAGE_LAST;
+
+	if (prov_loader_run_in_subprocess())
+		return;
+	decoders = prov_loader_fixture_add(fixture, "decoders");
+	prov_loader_fixture_add_manifest(fixture, "decoders");
+	g_assert_true(prov_plugin_loader_load_directory(fixture->loader, fixture->dir, &error));
+	g_assert_no_error(error);
+	g_assert_true(
+	    prov_plugin_loader_add_static(fixture->loader, PROV_PLUGIN_DESCRIPTOR(upper), &error));
+	g_assert_true(
+	    prov_plugin_loader_add_static(fixture->loader, PROV_PLUGIN_DESCRIPTOR(middle), &error));
+	g_assert_no_error(error);
+
+	/* the manifest's stages order the list as the module's would, before it is opened */
+	g_assert_cmpstrv(prov_plugin_loader_get_names(fixture->loader, PROV_PLUGIN_KIND_DECODER),
+			 ((const gchar *[]){"lazy-early", "upper", "middle", "lazy-late", NULL}));
+	plugin = prov_plugin_loader_lookup(fixture->loader, PROV_PLUGIN_KIND_DECODER, "lazy-late");
+	g_assert_cmpstr(prov_plugin_get_name(plugin), ==, "decoders");
+	g_assert_true(prov_plugin_get_decoder_stage(plugin, "lazy-late", &stage));
+	g_assert_cmpint(stage, ==, PROV_DECODER_STAGE_COMPRESSION);
+	g_assert_cmpstrv(prov_plugin_get_names(plugin, PROV_PLUGIN_KIND_DECODER),
+			 ((const gchar *[]){"lazy-late", "lazy-early", NULL}));
+	g_assert_false(prov_plugin_is_loaded(plugin));
+	g_assert_false(prov_loader_module_is_mapped(decoders));
+	/* static plugins are part of the program */
+	g_assert_true(prov_plugin_is_loaded(
+	    prov_plugin_loader_lookup(fixture->loader, PROV_PLUGIN_KIND_DECODER, "upper")));
+
+	/* the pipeline tries every decoder: it opens them all */
+	pipeline = prov_decode_pipeline_new_from_loader(fixture->loader);
+	g_assert_true(prov_plugin_is_loaded(plugin));
+	g_assert_true(prov_loader_module_is_mapped(decoders));
+	output = prov_decode_pipeline_decode(pipeline, input, ctx, &error);
+	g_assert_no_error(error);
+	g_assert_cmpmem(g_bytes_get_data(output, NULL), g_bytes_get_size(output), "<a/>", 4);
+	g_assert_cmpstrv(prov_decode_context_get_formats(ctx),
+			 ((const gchar *[]){"lazy-early", NULL}));
+	g_assert_cmpstr(g_type_name(prov_plugin_loader_lookup_type(
+			    fixture->loader, PROV_PLUGIN_KIND_DECODER, "lazy-late")),
+			==, "ProvTestLazyDecoder");
+	g_assert_cmpuint(prov_plugin_loader_get_refused(fixture->loader)->len, ==, 0);
+}
+
+static GObject *
+prov_loader_create(ProvPluginLoader *loader, ProvPluginKind kind, const gchar *name, GError **error)
+{
+	switch (kind) {
+	case PROV_PLUGIN_KIND_TRANSPORT:
+		return G_OBJECT(prov_plugin_loader_create_transport(loader, name, error));
+	case PROV_PLUGIN_KIND_DECODER:
+		return G_OBJECT(prov_plugin_loader_create_decoder(loader, name, error));
+	default:
+		return G_OBJECT(prov_plugin_loader_create_trigger(loader, name, error));
+	}
+}
+
+#define PROV_LOADER_MANIFEST_HEAD "[Plugin]\nModule=libprov-test-case.so\nAPIVersion=1\n"
+
+static void
+prov_loader_test_manifest_mismatch(ProvLoaderFixture *fixture, gconstpointer user_data)
+{
+	const struct {
+		const gchar *module;
+		const gchar *manifest;
+		ProvPluginKind kind;
+		/* what to create first, or NULL to open all of the kind */
+		const gchar *name;
+		const gchar *reason;
+	} cases[] = {
+	    {"good", "Name=renamed\nVersion=" PACKAGE_VERSION "\nTransports=test\nTriggers=test\n",
+	     PROV_PLUGIN_KIND_TRANSPORT, "test",
+	     "its manifest libprov-test-case.plugin names plugin renamed, the module good"},
+	    {"good", "Name=good\nVersion=9.9\nTransports=test\nTriggers=test\n",
+	     PROV_PLUGIN_KIND_TRIGGER, "test",
+	     "its manifest libprov-test-case.plugin says version 9.9, the module " PACKAGE_VERSION},
+	    {"good", "Name=good\nVersion=" PACKAGE_VERSION "\nTransports=test\n",
+	     PROV_PLUGIN_KIND_TRANSPORT, "test",
+	     "its manifest libprov-test-case.plugin declares no triggers, the module registers "
+	     "triggers test"},
+	    {"good", "Name=good\nVersion=" PACKAGE_VERSION "\nTransports=other\nTriggers=test\n",
+	     PROV_PLUGIN_KIND_TRANSPORT, "other",
+	     "its manifest libprov-test-case.plugin declares transports other, the module "
+	     "registers transports test"},
+	    {"good",
+	     "Name=good\nVersion=" PACKAGE_VERSION "\nTransports=test\nTriggers=test;more\n",
+	     PROV_PLUGIN_KIND_TRIGGER, "more",
+	     "its manifest libprov-test-case.plugin declares triggers test, more, the module "
+	     "registers triggers test"},
+	    {"decoders",
+	     "Name=decoders\nVersion=" PACKAGE_VERSION
+	     "\nDecoders=lazy-late:transfer;lazy-early:transfer\n",
+	     PROV_PLUGIN_KIND_DECODER, NULL,
+	     "its manifest libprov-test-case.plugin declares decoders lazy-late (transfer), "
+	     "lazy-early (transfer), the module registers decoders lazy-late (compression), "
+	     "lazy-early (transfer)"},
+	    {"decoders",
+	     "Name=decoders\nVersion=" PACKAGE_VERSION
+	     "\nDecoders=lazy-early:transfer;lazy-late:compression\n",
+	     PROV_PLUGIN_KIND_DECODER, "lazy-late",
+	     "its manifest libprov-test-case.plugin declares decoders lazy-early (transfer), "
+	     "lazy-late (compression), the module registers decoders lazy-late (compression), "
+	     "lazy-early (transfer)"},
+	    /* the manifest cannot vouch for the module's API version */
+	    {"wrong-api", "Name=wrong-api\nVersion=9.9\nTransports=future\n",
+	     PROV_PLUGIN_KIND_TRANSPORT, "future",
+	     "built for plugin API version 2, this is version 1"},
+	    {"failing", "Name=failing\nVersion=" PACKAGE_VERSION "\nTransports=failing\n",
+	     PROV_PLUGIN_KIND_TRANSPORT, "failing",
+	     "register function failed: the test library is missing"},
+	    {"bad-type", "Name=bad_type\nVersion=" PACKAGE_VERSION "\nTransports=bad\n",
+	     PROV_PLUGIN_KIND_TRANSPORT, NULL,
+	     "register function failed: transport bad: type GObject is not an instantiable "
+	     "ProvTransport"},
+	    {"not-plugin", "Name=not-plugin\nVersion=1\nDecoders=none:transfer\n",
+	     PROV_PLUGIN_KIND_DECODER, "none",
+	     "not a provisiond plugin (no prov_plugin_descriptor symbol)"},
+	    {"unresolved", "Name=unresolved\nVersion=1\nTriggers=unresolved\n",
+	     PROV_PLUGIN_KIND_TRIGGER, NULL, "it cannot be opened: "},
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(ProvPluginLoader) loader = prov_plugin_loader_new();
+		g_autofree gchar *module = NULL;
+		g_autofree gchar *contents =
+		    g_strconcat(PROV_LOADER_MANIFEST_HEAD, cases[i].manifest, NULL);
+		g_autofree gchar *manifest = NULL;
+		g_autofree gchar *first = NULL;
+		g_autofree gchar *message = NULL;
+		g_autoptr(GObject) object = NULL;
+		g_autoptr(GError) error = NULL;
+		const gchar *const *names;
+		ProvPlugin *plugin;
+
+		g_test_message("case %u: %s", i, cases[i].reason);
+		module = prov_loader_fixture_link(fixture, cases[i].module, "libprov-test-case.so");
+		manifest = prov_loader_fixture_write(fixture, "libprov-test-case.plugin", contents);
+		g_assert_true(prov_plugin_loader_load_directory(loader, fixture->dir, &error));
+		g_assert_no_error(error);
+		g_assert_cmpuint(prov_plugin_loader_get_plugins(loader)->len, ==, 1);
+		g_assert_cmpuint(prov_plugin_loader_get_refused(loader)->len, ==, 0);
+		plugin = g_ptr_array_index(prov_plugin_loader_get_plugins(loader), 0);
+		g_assert_false(prov_plugin_is_loaded(plugin));
+		names = prov_plugin_loader_get_names(loader, cases[i].kind);
+		first = g_strdup(names[0]);
+		g_assert_nonnull(first);
+
+		if (cases[i].name != NULL) {
+			/* the lookup that needed the module fails, saying why */
+			object = prov_loader_create(loader, cases[i].kind, cases[i].name, &error);
+			g_assert_null(object);
+			g_assert_error(error, PROV_ERROR, PROV_ERROR_FAILED);
+			message = g_strdup_printf("plugin %s refused: %s", module, cases[i].reason);
+			g_assert_true(g_str_has_prefix(error->message, message));
+			g_clear_error(&error);
+		} else {
+			prov_plugin_loader_load_all(loader, cases[i].kind);
+		}
+		prov_loader_assert_refused(loader, module, cases[i].reason);
+		g_assert_true(g_ptr_array_index(prov_plugin_loader_get_refused(loader), 0) ==
+			      plugin);
+		g_assert_false(prov_plugin_is_loaded(plugin));
+		g_assert_cmpuint(prov_plugin_loader_get_plugins(loader)->len, ==, 0);
+		for (guint kind = 0; kind < PROV_PLUGIN_KIND_LAST; kind++) {
+			g_assert_null(prov_plugin_loader_get_names(loader, kind)[0]);
+			g_assert_null(prov_plugin_get_names(plugin, kind)[0]);
+		}
+		/* a caller going through the list it had can finish */
+		g_assert_cmpstr(names[0], ==, first);
+		g_assert_null(prov_plugin_loader_lookup(loader, cases[i].kind, first));
+		g_assert_cmpuint(prov_plugin_loader_lookup_type(loader, cases[i].kind, first), ==,
+				 G_TYPE_INVALID);
+		object = prov_loader_create(loader, cases[i].kind, first, &error);
+		g_assert_null(object);
+		g_assert_error(error, PROV_ERROR, PROV_ERROR_FAILED);
+		g_assert_true(g_str_has_prefix(error->message, "no plugin provides the "));
+		g_clear_error(&error);
+		g_assert_cmpint(g_unlink(module), ==, 0);
+		g_assert_cmpint(g_unlink(manifest), ==, 0);
+		/*
+		 * the dynamic linker hands out a module opened before for the same path, and
+		 * a refused one may stay resident: the next case's module goes elsewhere
+		 */
+		g_assert_cmpint(g_rmdir(fixture->dir), ==, 0);
+		g_free(fixture->dir);
+		fixture->dir = g_dir_make_tmp("prov-plugin-loader-XXXXXX", &error);
+		g_assert_no_error(error);
+	}
+}
+
+#define PROV_LOADER_MANIFEST_GOOD "[Plugin]\nModule=libprov-test-good.so\nAPIVersion=1\n"
+
+static void
+prov_loader_test_malformed_manifest(ProvLoaderFixture *fixture, gconstpointer user_data)
+{
+	const struct {
+		const gchar *file;
+		const gchar *contents;
+		const gchar *reason;
+	} cases[] = {
+	    {"libprov-test-missing.plugin",
+	     "[Plugin]\nModule=libprov-test-missing.so\nAPIVersion=1\nName=missing\nVersion=1\n"
+	     "Transports=missing\n",
+	     "its module libprov-test-missing.so is missing"},
+	    {"libprov-test-text.plugin", "this is not a key file\n", "malformed manifest: "},
+	    {"libprov-test-group.plugin", "[Module]\nName=good\n", "malformed manifest: "},
+	    {"libprov-test-no-module.plugin",
+	     "[Plugin]\nAPIVersion=1\nName=good\nVersion=1\nTransports=test\n",
+	     "malformed manifest: "},
+	    {"libprov-test-path.plugin", "[Plugin]\nModule=../libprov-test-good.so\nAPIVersion=1\n",
+	     "malformed manifest: Module=../libprov-test-good.so is not a *.so file name"},
+	    {"libprov-test-api.plugin", PROV_LOADER_MANIFEST_GOOD "APIVersion=one\n",
+	     "malformed manifest: APIVersion=one is not a version number"},
+	    {"libprov-test-name.plugin",
+	     PROV_LOADER_MANIFEST_GOOD "Name=Bad Name\nVersion=1\nTransports=test\n",
+	     "malformed manifest: Name=Bad Name is not a valid plugin name"},
+	    {"libprov-test-version.plugin", PROV_LOADER_MANIFEST_GOOD "Name=good\nVersion=\n",
+	     "malformed manifest: Version is empty"},
+	    {"libprov-test-scheme.plugin",
+	     PROV_LOADER_MANIFEST_GOOD "Name=good\nVersion=1\nTransports=Bad Scheme\n",
+	     "malformed manifest: Transports: transport name \"Bad Scheme\" is not valid"},
+	    {"libprov-test-stage.plugin",
+	     PROV_LOADER_MANIFEST_GOOD "Name=good\nVersion=1\nDecoders=gzip\n",
+	     "malformed manifest: Decoders: decoder gzip has no stage"},
+	    {"libprov-test-stage-name.plugin",
+	     PROV_LOADER_MANIFEST_GOOD "Name=good\nVersion=1\nDecoders=gzip:later\n",
+	     "malformed manifest: Decoders: decoder gzip:later has no stage"},
+	    {"libprov-test-twice.plugin",
+	     PROV_LOADER_MANIFEST_GOOD "Name=good\nVersion=1\nTriggers=test;test\n",
+	     "malformed manifest: Triggers: trigger test declared twice"},
+	    {"libprov-test-nothing.plugin",
+	     PROV_LOADER_MANIFEST_GOOD "Name=good\nVersion=1\nTransports=\nDecoders= ; \n",
+	     "malformed manifest: it declares no transport, decoder or trigger"},
+	};
+	g_autofree gchar *good = prov_loader_fixture_add(fixture, "good");
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) error = NULL;
+	ProvPlugin *plugin;
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
+		g_ptr_array_add(
+		    paths, prov_loader_fixture_write(fixture, cases[i].file, cases[i].contents));
+
+	/* each is reported and ignored: the module they name is opened as one without */
+	g_assert_true(prov_plugin_loader_load_directory(fixture->loader, fixture->dir, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(prov_plugin_loader_get_refused(fixture->loader)->len, ==,
+			 G_N_ELEMENTS(cases));
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++)
+		prov_loader_assert_refused(fixture->loader, g_ptr_array_index(paths, i),
+					   cases[i].reason);
+	g_assert_cmpuint(prov_plugin_loader_get_plugins(fixture->loader)->len, ==, 1);
+	plugin = g_ptr_array_index(prov_plugin_loader_get_plugins(fixture->loader), 0);
+	g_assert_cmpstr(prov_plugin_get_filename(plugin), ==, good);
+	g_assert_true(prov_plugin_is_loaded(plugin));
+	prov_loader_assert_good_works(fixture->loader);
+	g_assert_null(
+	    prov_plugin_loader_lookup(fixture->loader, PROV_PLUGIN_KIND_TRANSPORT, "missing"));
+
+	/* a directory scanned again reports nothing twice */
+	g_assert_true(prov_plugin_loader_load_directory(fixture->loader, fixture->dir, NULL));
+	g_assert_cmpuint(prov_plugin_loader_get_refused(fixture->loader)->len, ==,
+			 G_N_ELEMENTS(cases));
 }
 
 static void
@@ -472,19 +914,27 @@ prov_loader_test_duplicate_scheme(ProvLoaderFixture *fixture, gconstpointer user
 	g_assert_cmpuint(prov_plugin_loader_get_plugins(fixture->loader)->len, ==, 1);
 }
 
+/* user_data: whether the modules have their manifests beside them */
 static void
 prov_loader_test_duplicate_order(ProvLoaderFixture *fixture, gconstpointer user_data)
 {
+	gboolean lazy = GPOINTER_TO_INT(user_data);
 	g_autofree gchar *good = prov_loader_fixture_add(fixture, "good");
 	g_autofree gchar *duplicate = prov_loader_fixture_add(fixture, "duplicate");
 	ProvPlugin *plugin;
 
 	g_assert_nonnull(good);
 	g_assert_nonnull(duplicate);
+	if (lazy) {
+		prov_loader_fixture_add_manifest(fixture, "good");
+		prov_loader_fixture_add_manifest(fixture, "duplicate");
+	}
 	/* a directory loads in name order, so the same module wins a conflict every time */
 	g_assert_true(prov_plugin_loader_load_directory(fixture->loader, fixture->dir, NULL));
 	plugin = prov_plugin_loader_lookup(fixture->loader, PROV_PLUGIN_KIND_TRANSPORT, "test");
 	g_assert_cmpstr(prov_plugin_get_name(plugin), ==, "duplicate");
+	/* with manifests, the conflict is found before either module is opened */
+	g_assert_cmpint(prov_plugin_is_loaded(plugin), ==, !lazy);
 	g_assert_nonnull(
 	    prov_plugin_loader_lookup(fixture->loader, PROV_PLUGIN_KIND_TRANSPORT, "other"));
 	prov_loader_assert_refused(fixture->loader, good, "scheme test is already provided by");
@@ -661,17 +1111,33 @@ main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	prov_test_log_init();
 
-	g_test_add("/prov/plugin-loader/good", ProvLoaderFixture, NULL, prov_loader_fixture_setup,
-		   prov_loader_test_good, prov_loader_fixture_teardown);
+	g_test_add("/prov/plugin-loader/good", ProvLoaderFixture, GINT_TO_POINTER(FALSE),
+		   prov_loader_fixture_setup, prov_loader_test_good, prov_loader_fixture_teardown);
+	g_test_add("/prov/plugin-loader/good-manifest", ProvLoaderFixture, GINT_TO_POINTER(TRUE),
+		   prov_loader_fixture_setup, prov_loader_test_good, prov_loader_fixture_teardown);
+	g_test_add("/prov/plugin-loader/lazy", ProvLoaderFixture, NULL, prov_loader_fixture_setup,
+		   prov_loader_test_lazy, prov_loader_fixture_teardown);
+	g_test_add("/prov/plugin-loader/lazy-decoders", ProvLoaderFixture, NULL,
+		   prov_loader_fixture_setup, prov_loader_test_lazy_decoders,
+		   prov_loader_fixture_teardown);
+	g_test_add("/prov/plugin-loader/manifest-mismatch", ProvLoaderFixture, NULL,
+		   prov_loader_fixture_setup, prov_loader_test_manifest_mismatch,
+		   prov_loader_fixture_teardown);
+	g_test_add("/prov/plugin-loader/malformed-manifest", ProvLoaderFixture, NULL,
+		   prov_loader_fixture_setup, prov_loader_test_malformed_manifest,
+		   prov_loader_fixture_teardown);
 	g_test_add("/prov/plugin-loader/refused", ProvLoaderFixture, NULL,
 		   prov_loader_fixture_setup, prov_loader_test_refused,
 		   prov_loader_fixture_teardown);
 	g_test_add("/prov/plugin-loader/duplicate-scheme", ProvLoaderFixture, NULL,
 		   prov_loader_fixture_setup, prov_loader_test_duplicate_scheme,
 		   prov_loader_fixture_teardown);
-	g_test_add("/prov/plugin-loader/duplicate-order", ProvLoaderFixture, NULL,
+	g_test_add("/prov/plugin-loader/duplicate-order", ProvLoaderFixture, GINT_TO_POINTER(FALSE),
 		   prov_loader_fixture_setup, prov_loader_test_duplicate_order,
 		   prov_loader_fixture_teardown);
+	g_test_add("/prov/plugin-loader/duplicate-order-manifest", ProvLoaderFixture,
+		   GINT_TO_POINTER(TRUE), prov_loader_fixture_setup,
+		   prov_loader_test_duplicate_order, prov_loader_fixture_teardown);
 	g_test_add("/prov/plugin-loader/empty-directory", ProvLoaderFixture, NULL,
 		   prov_loader_fixture_setup, prov_loader_test_empty_directory,
 		   prov_loader_fixture_teardown);

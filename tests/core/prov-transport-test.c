@@ -28,7 +28,10 @@ prov_test_transport_fetch_async(ProvTransport *transport,
 	g_autofree gchar *text = g_strdup_printf("%s %s %s", g_uri_get_scheme(uri),
 						 g_uri_get_host(uri), g_uri_get_path(uri));
 
-	g_task_return_pointer(task, g_bytes_new_take(g_steal_pointer(&text), strlen(text)),
+	gsize length = strlen(text);
+
+	/* the length first: the order in which arguments are evaluated is unspecified */
+	g_task_return_pointer(task, g_bytes_new_take(g_steal_pointer(&text), length),
 			      (GDestroyNotify)g_bytes_unref);
 }
 

@@ -44,13 +44,15 @@ prov_test_good_transport_fetch_async(ProvTransport *transport,
 	g_autoptr(GTask) task = g_task_new(transport, cancellable, callback, user_data);
 	g_autofree gchar *text =
 	    g_strdup_printf("<flat-profile><GPP_A>%s</GPP_A></flat-profile>", g_uri_get_path(uri));
+	/* measured first: the order in which arguments are evaluated is unspecified */
+	gsize length = strlen(text);
 
-	if (strlen(text) > prov_fetch_context_get_size_max(ctx)) {
+	if (length > prov_fetch_context_get_size_max(ctx)) {
 		g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
 					"fetched size exceeds the limit");
 		return;
 	}
-	g_task_return_pointer(task, g_bytes_new_take(g_steal_pointer(&text), strlen(text)),
+	g_task_return_pointer(task, g_bytes_new_take(g_steal_pointer(&text), length),
 			      (GDestroyNotify)g_bytes_unref);
 }
 

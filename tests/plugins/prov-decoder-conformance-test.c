@@ -5,7 +5,8 @@
 
 /*
  * The conformance test for decoder plugins (STYLE.md 8), built once per
- * plugin: it loads the plugin's module as the daemon does, and checks that
+ * plugin: it loads the plugin's module as the daemon does (from its
+ * directory, through the manifest beside it), and checks that
  * the module exports only its descriptor, registers one decoder, and that
  * the decode pipeline selects it for what its own encoder writes.
  *
@@ -36,11 +37,13 @@ prov_conformance_test_selected(void)
 	g_autoptr(GBytes) encoded = NULL;
 	g_autoptr(GBytes) decoded = NULL;
 	g_autoptr(GError) error = NULL;
+	g_autofree gchar *module_dir = g_path_get_dirname(prov_conformance_module);
 	ProvPlugin *plugin;
 	ProvDecoderStage stage = PROV_DECODER_STAGE_LAST;
 
-	g_assert_true(prov_plugin_loader_load_file(loader, prov_conformance_module, &error));
+	g_assert_true(prov_plugin_loader_load_directory(loader, module_dir, &error));
 	g_assert_no_error(error);
+	g_assert_cmpuint(prov_plugin_loader_get_refused(loader)->len, ==, 0);
 	g_assert_cmpuint(prov_plugin_loader_get_plugins(loader)->len, ==, 1);
 	plugin = g_ptr_array_index(prov_plugin_loader_get_plugins(loader), 0);
 	g_assert_cmpstr(prov_plugin_get_filename(plugin), ==, prov_conformance_module);
@@ -49,12 +52,17 @@ prov_conformance_test_selected(void)
 			 ((const gchar *[]){PROV_CONFORMANCE_FORMAT, NULL}));
 	g_assert_true(prov_plugin_get_decoder_stage(plugin, PROV_CONFORMANCE_FORMAT, &stage));
 	g_assert_cmpint(stage, ==, PROV_CONFORMANCE_STAGE);
+	/* so far from the manifest beside the module, which is opened on first use (R46) */
+	g_assert_false(prov_plugin_is_loaded(plugin));
 
 	/* an encryption decoder needs the rule's key, in both directions */
 	if (stage == PROV_DECODER_STAGE_ENCRYPTION)
 		prov_decode_context_set_key(ctx, "a conformance passphrase", -1);
 	decoder = prov_plugin_loader_create_decoder(loader, PROV_CONFORMANCE_FORMAT, &error);
 	g_assert_no_error(error);
+	/* and it agrees with its manifest */
+	g_assert_true(prov_plugin_is_loaded(plugin));
+	g_assert_cmpuint(prov_plugin_loader_get_refused(loader)->len, ==, 0);
 	g_assert_true(prov_decoder_can_encode(decoder));
 	encoded = prov_decoder_encode(decoder, profile, ctx, &error);
 	g_assert_no_error(error);

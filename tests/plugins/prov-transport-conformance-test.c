@@ -61,9 +61,14 @@ prov_conformance_test_selected(void)
 	g_assert_cmpstr(prov_plugin_get_version(plugin), ==, PACKAGE_VERSION);
 	g_assert_cmpstrv(prov_plugin_get_names(plugin, PROV_PLUGIN_KIND_TRANSPORT),
 			 ((const gchar *[]){PROV_CONFORMANCE_SCHEME, NULL}));
+	/* the build puts a manifest beside the module: it is opened on first use (R46) */
+	g_assert_false(prov_plugin_is_loaded(plugin));
 
 	transport = prov_plugin_loader_create_transport(loader, PROV_CONFORMANCE_SCHEME, &error);
 	g_assert_no_error(error);
+	/* and it agrees with its manifest */
+	g_assert_true(prov_plugin_is_loaded(plugin));
+	g_assert_cmpuint(prov_plugin_loader_get_refused(loader)->len, ==, 0);
 	g_assert_true(PROV_IS_TRANSPORT(transport));
 	g_assert_cmpstr(G_OBJECT_TYPE_NAME(transport), ==, type_name);
 	g_assert_true(prov_plugin_loader_lookup_type(loader, PROV_PLUGIN_KIND_TRANSPORT,

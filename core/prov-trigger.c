@@ -55,6 +55,32 @@ prov_trigger_stop(ProvTrigger *self)
 	iface->stop(self);
 }
 
+/**
+ * prov_trigger_dup_addresses:
+ * @self: a started #ProvTrigger
+ *
+ * The addresses the trigger listens on, for `provctl status`: one
+ * `ADDRESS:PORT` (or `[ADDRESS]:PORT` for IPv6) per bound socket, with the
+ * port actually bound when the config asked for port 0.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the addresses, empty
+ *   when the trigger does not implement the method or is not started
+ *
+ * Since: 0.1
+ */
+gchar **
+prov_trigger_dup_addresses(ProvTrigger *self)
+{
+	ProvTriggerInterface *iface;
+
+	g_return_val_if_fail(PROV_IS_TRIGGER(self), NULL);
+
+	iface = PROV_TRIGGER_GET_IFACE(self);
+	if (iface->dup_addresses == NULL)
+		return g_new0(gchar *, 1);
+	return iface->dup_addresses(self);
+}
+
 static void
 prov_trigger_default_init(ProvTriggerInterface *iface)
 {

@@ -23,6 +23,8 @@ G_DECLARE_INTERFACE(ProvTrigger, prov_trigger, PROV, TRIGGER, GObject)
  *   configuration; %FALSE with an error when it cannot (address in use)
  * @stop: stops listening and drops pending requests; the trigger may be
  *   started again
+ * @dup_addresses: the bound addresses, for status displays (optional;
+ *   Since: 0.1)
  *
  * An inbound channel (HTTP listener, SIP listener) started with the engine.
  * It authenticates its callers, then asks @host for actions; it never
@@ -35,13 +37,16 @@ struct _ProvTriggerInterface {
 	GTypeInterface parent_iface;
 	gboolean (*start)(ProvTrigger *self, ProvTriggerHost *host, GError **error);
 	void (*stop)(ProvTrigger *self);
+	gchar **(*dup_addresses)(ProvTrigger *self);
 	/*< private >*/
-	gpointer padding[8];
+	gpointer padding[7];
 };
 
 PROV_API gboolean
 prov_trigger_start(ProvTrigger *self, ProvTriggerHost *host, GError **error);
 PROV_API void
 prov_trigger_stop(ProvTrigger *self);
+PROV_API gchar **
+prov_trigger_dup_addresses(ProvTrigger *self);
 
 G_END_DECLS

@@ -12,7 +12,14 @@
 
 G_BEGIN_DECLS
 
-/* reference 10: the feature is meant for a few critical parameters */
+/**
+ * PROV_ALIAS_MAP_MAX_ENTRIES:
+ *
+ * The most entries an alias map honours; later ones are skipped with a
+ * warning. Reference 10: the feature is meant for a few critical parameters.
+ *
+ * Since: 0.1
+ */
 #define PROV_ALIAS_MAP_MAX_ENTRIES 30
 
 /**

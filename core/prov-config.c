@@ -11,11 +11,13 @@
 
 #include "prov-config.h"
 #include "prov-error.h"
+#include "prov-syslog.h"
 
 /* the [daemon] keys of DESIGN.md's command-line contract */
 static const gchar *const prov_config_daemon_keys[] = {
-    "StateDirectory", "PluginDirectory",  "SchemaDirectory", "DeviceCertificate", "DeviceKey",
-    "CAFile",	      "BehaviourProfile", "DefaultServer",   "HardenedMode",	  NULL,
+    "StateDirectory", "PluginDirectory", "SchemaDirectory",  "DeviceCertificate",
+    "DeviceKey",      "CAFile",		 "BehaviourProfile", "DefaultServer",
+    "HardenedMode",   "SyslogFormat",	 "SyslogMaxSize",    NULL,
 };
 
 static const gchar *const prov_config_limits_keys[] = {
@@ -23,6 +25,19 @@ static const gchar *const prov_config_limits_keys[] = {
     "MaxNameLength", "MaxValueLength", "MaxAttributes",	 NULL,
 };
 
+/**
+ * ProvConfig:
+ *
+ * The daemon's configuration file, a #GKeyFile: the device identity in
+ * `[device]` (a #ProvDevice), the `[daemon]` settings (directories, TLS
+ * material, behaviour profile, `HardenedMode`, syslog framing), the caps of
+ * `[limits]` (#ProvLimits), factory parameter values in `[parameters]`, and
+ * the groups of the triggers (`[http-trigger]`, `[sip-trigger]`), which each
+ * trigger reads itself. Unknown keys in the groups the core owns are
+ * refused, so that a misspelt setting does not pass unnoticed.
+ *
+ * Since: 0.1
+ */
 struct _ProvConfig {
 	GObject parent_instance;
 	GKeyFile *key_file;
@@ -30,6 +45,8 @@ struct _ProvConfig {
 	ProvLimits limits;
 	ProvBehaviour behaviour;
 	gboolean hardened_mode;
+	ProvSyslogFormat syslog_format;
+	gsize syslog_max_size;
 	GHashTable *daemon_values;
 	GPtrArray *parameter_overrides;
 };
@@ -82,6 +99,36 @@ prov_config_parse_hardened_mode(GHashTable *daemon_values, gboolean *hardened_mo
 	return FALSE;
 }
 
+/* reference 5.6 and R44: the framing of the syslog datagrams and their size cap */
+static gboolean
+prov_config_parse_syslog(GHashTable *daemon_values,
+			 ProvSyslogFormat *format,
+			 gsize *max_size,
+			 GError **error)
+{
+	const gchar *text = g_hash_table_lookup(daemon_values, "SyslogFormat");
+	guint64 size = PROV_SYSLOG_DEFAULT_MAX_SIZE;
+
+	*format = PROV_SYSLOG_FORMAT_RFC3164;
+	*max_size = PROV_SYSLOG_DEFAULT_MAX_SIZE;
+	if (text != NULL && text[0] != '\0' && !prov_syslog_format_from_string(text, format)) {
+		g_set_error(error, PROV_ERROR, PROV_ERROR_CONFIG,
+			    "[daemon] SyslogFormat: %s is not rfc3164 or rfc5424", text);
+		return FALSE;
+	}
+	text = g_hash_table_lookup(daemon_values, "SyslogMaxSize");
+	if (text != NULL && text[0] != '\0' &&
+	    !g_ascii_string_to_unsigned(text, 10, PROV_SYSLOG_MIN_SIZE, PROV_SYSLOG_MAX_SIZE, &size,
+					NULL)) {
+		g_set_error(error, PROV_ERROR, PROV_ERROR_CONFIG,
+			    "[daemon] SyslogMaxSize: %s is not a number from %u to %u", text,
+			    (guint)PROV_SYSLOG_MIN_SIZE, (guint)PROV_SYSLOG_MAX_SIZE);
+		return FALSE;
+	}
+	*max_size = (gsize)size;
+	return TRUE;
+}
+
 static gboolean
 prov_config_load_key_file(ProvConfig *self, GKeyFile *key_file, GError **error)
 {
@@ -94,6 +141,8 @@ prov_config_load_key_file(ProvConfig *self, GKeyFile *key_file, GError **error)
 	ProvLimits limits;
 	ProvBehaviour behaviour = PROV_BEHAVIOUR_MPP;
 	gboolean hardened_mode = FALSE;
+	ProvSyslogFormat syslog_format = PROV_SYSLOG_FORMAT_RFC3164;
+	gsize syslog_max_size = PROV_SYSLOG_DEFAULT_MAX_SIZE;
 	g_autoptr(GError) error_local = NULL;
 
 	if (!prov_config_check_keys(key_file, "daemon", prov_config_daemon_keys, error) ||
@@ -124,7 +173,8 @@ prov_config_load_key_file(ProvConfig *self, GKeyFile *key_file, GError **error)
 			return FALSE;
 		}
 	}
-	if (!prov_config_parse_hardened_mode(daemon_values, &hardened_mode, error))
+	if (!prov_config_parse_hardened_mode(daemon_values, &hardened_mode, error) ||
+	    !prov_config_parse_syslog(daemon_values, &syslog_format, &syslog_max_size, error))
 		return FALSE;
 
 	/* kept as NAME=VALUE in file order; the parameter model validates them */
@@ -143,6 +193,8 @@ prov_config_load_key_file(ProvConfig *self, GKeyFile *key_file, GError **error)
 	self->limits = limits;
 	self->behaviour = behaviour;
 	self->hardened_mode = hardened_mode;
+	self->syslog_format = syslog_format;
+	self->syslog_max_size = syslog_max_size;
 	g_clear_pointer(&self->daemon_values, g_hash_table_unref);
 	self->daemon_values = g_steal_pointer(&daemon_values);
 	g_clear_pointer(&self->parameter_overrides, g_ptr_array_unref);
@@ -269,6 +321,38 @@ prov_config_get_hardened_mode(ProvConfig *self)
 }
 
 /**
+ * prov_config_get_syslog_format:
+ * @self: a #ProvConfig
+ *
+ * Returns: the framing of syslog datagrams, `[daemon] SyslogFormat`:
+ *   %PROV_SYSLOG_FORMAT_RFC3164 unless the file says `rfc5424`
+ *
+ * Since: 0.1
+ */
+ProvSyslogFormat
+prov_config_get_syslog_format(ProvConfig *self)
+{
+	g_return_val_if_fail(PROV_IS_CONFIG(self), PROV_SYSLOG_FORMAT_RFC3164);
+	return self->syslog_format;
+}
+
+/**
+ * prov_config_get_syslog_max_size:
+ * @self: a #ProvConfig
+ *
+ * Returns: the largest syslog datagram in octets, `[daemon] SyslogMaxSize`:
+ *   from %PROV_SYSLOG_MIN_SIZE to %PROV_SYSLOG_MAX_SIZE, 480 by default (R44)
+ *
+ * Since: 0.1
+ */
+gsize
+prov_config_get_syslog_max_size(ProvConfig *self)
+{
+	g_return_val_if_fail(PROV_IS_CONFIG(self), PROV_SYSLOG_DEFAULT_MAX_SIZE);
+	return self->syslog_max_size;
+}
+
+/**
  * prov_config_get_daemon_value:
  * @self: a #ProvConfig
  * @key: a key of the `[daemon]` group, such as `StateDirectory`
@@ -354,6 +438,8 @@ prov_config_init(ProvConfig *self)
 	self->device = prov_device_new();
 	prov_limits_init(&self->limits);
 	self->behaviour = PROV_BEHAVIOUR_MPP;
+	self->syslog_format = PROV_SYSLOG_FORMAT_RFC3164;
+	self->syslog_max_size = PROV_SYSLOG_DEFAULT_MAX_SIZE;
 	self->daemon_values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	self->parameter_overrides = g_ptr_array_new_with_free_func(g_free);
 }

@@ -34,6 +34,10 @@ PROV_API ProvBehaviour
 prov_config_get_behaviour(ProvConfig *self);
 PROV_API gboolean
 prov_config_get_hardened_mode(ProvConfig *self);
+PROV_API ProvSyslogFormat
+prov_config_get_syslog_format(ProvConfig *self);
+PROV_API gsize
+prov_config_get_syslog_max_size(ProvConfig *self);
 PROV_API const gchar *
 prov_config_get_daemon_value(ProvConfig *self, const gchar *key);
 PROV_API GPtrArray *

@@ -37,6 +37,9 @@ struct _ProvDBusDaemon {
 	/* cancels the authorisation checks in flight when the daemon stops */
 	GCancellable *cancellable;
 	guint n_pending;
+	/* the record of the last result, built once (see prov_dbus_daemon_dup_result_record()) */
+	ProvResyncResult *record_result;
+	GVariant *record;
 };
 
 G_DEFINE_TYPE(ProvDBusDaemon, prov_dbus_daemon, G_TYPE_OBJECT)
@@ -907,14 +910,33 @@ prov_dbus_daemon_build_custom_ca_status(ProvDBusDaemon *self)
 	return g_variant_builder_end(&builder);
 }
 
+/*
+ * The end of a resync needs the record of its result three times: for
+ * LastResult on its notify, again in the full sync before ResyncFinished,
+ * and as the signal's argument. A finished result does not change, so the
+ * record is built once; the result is held, so that another result at the
+ * same address cannot be mistaken for it. The same record also makes the
+ * skeleton's comparison with the stored LastResult cheap (serialised once).
+ */
+static GVariant *
+prov_dbus_daemon_dup_result_record(ProvDBusDaemon *self, ProvResyncResult *result)
+{
+	if (result != self->record_result) {
+		g_set_object(&self->record_result, result);
+		g_clear_pointer(&self->record, g_variant_unref);
+		self->record = g_variant_ref_sink(prov_resync_result_to_variant(result));
+	}
+	return g_variant_ref(self->record);
+}
+
 static GVariant *
 prov_dbus_daemon_build_last_result(ProvDBusDaemon *self)
 {
 	ProvResyncResult *result = prov_engine_get_last_result(self->engine);
 
 	if (result == NULL)
-		return g_variant_new("a{sv}", NULL);
-	return prov_resync_result_to_variant(result);
+		return g_variant_ref_sink(g_variant_new("a{sv}", NULL));
+	return prov_dbus_daemon_dup_result_record(self, result);
 }
 
 static GVariant *
@@ -923,13 +945,11 @@ prov_dbus_daemon_build_provisioning_state(ProvDBusDaemon *self)
 	return prov_engine_dup_provisioning_state(self->engine);
 }
 
+/* the engine notifies "triggers" as they start and stop; the daemon syncs on every notify */
 static GVariant *
 prov_dbus_daemon_build_triggers(ProvDBusDaemon *self)
 {
-	GVariantBuilder builder;
-
-	g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
-	return g_variant_builder_end(&builder);
+	return prov_engine_dup_triggers_variant(self->engine);
 }
 
 /* microseconds, as the engine counts, to the seconds of the D-Bus properties */
@@ -944,10 +964,11 @@ prov_dbus_daemon_sync_properties(ProvDBusDaemon *self)
 {
 	ProvDBusProvisioning1 *skeleton = self->skeleton;
 	const gchar *server = prov_engine_get_default_server(self->engine);
+	g_autoptr(GVariant) last_result = prov_dbus_daemon_build_last_result(self);
 
 	prov_dbus_provisioning1_set_state(
 	    skeleton, prov_engine_state_to_string(prov_engine_get_state(self->engine)));
-	prov_dbus_provisioning1_set_last_result(skeleton, prov_dbus_daemon_build_last_result(self));
+	prov_dbus_provisioning1_set_last_result(skeleton, last_result);
 	prov_dbus_provisioning1_set_last_success_time(
 	    skeleton, prov_dbus_daemon_to_seconds(prov_engine_get_last_success_time(self->engine)));
 	prov_dbus_provisioning1_set_next_resync_time(
@@ -964,10 +985,45 @@ prov_dbus_daemon_sync_properties(ProvDBusDaemon *self)
 	prov_dbus_provisioning1_set_device(skeleton, prov_dbus_daemon_build_device(self));
 }
 
+/*
+ * A resync notifies its state, times and result five or six times, and a
+ * full sync rebuilds and compares every record (LastResult, the history of
+ * ProvisioningState, Device) each time: most of the daemon's own cost of a
+ * resync. A notify refreshes what it names; ProvisioningState moves with the
+ * state and the result (prvst at the start, err and history at the end). Any
+ * other notify, and the sync before ResyncFinished, still refresh them all.
+ */
 static void
 prov_dbus_daemon_engine_notify_cb(GObject *engine, GParamSpec *pspec, gpointer user_data)
 {
-	prov_dbus_daemon_sync_properties(PROV_DBUS_DAEMON(user_data));
+	ProvDBusDaemon *self = PROV_DBUS_DAEMON(user_data);
+	ProvDBusProvisioning1 *skeleton = self->skeleton;
+	const gchar *name = g_param_spec_get_name(pspec);
+
+	if (g_str_equal(name, "state")) {
+		prov_dbus_provisioning1_set_state(
+		    skeleton, prov_engine_state_to_string(prov_engine_get_state(self->engine)));
+		prov_dbus_provisioning1_set_busy(
+		    skeleton, prov_scheduler_get_busy(prov_engine_get_scheduler(self->engine)));
+		prov_dbus_provisioning1_set_provisioning_state(
+		    skeleton, prov_dbus_daemon_build_provisioning_state(self));
+	} else if (g_str_equal(name, "next-resync-time")) {
+		prov_dbus_provisioning1_set_next_resync_time(
+		    skeleton,
+		    prov_dbus_daemon_to_seconds(prov_engine_get_next_resync_time(self->engine)));
+	} else if (g_str_equal(name, "last-success-time")) {
+		prov_dbus_provisioning1_set_last_success_time(
+		    skeleton,
+		    prov_dbus_daemon_to_seconds(prov_engine_get_last_success_time(self->engine)));
+	} else if (g_str_equal(name, "last-result")) {
+		g_autoptr(GVariant) last_result = prov_dbus_daemon_build_last_result(self);
+
+		prov_dbus_provisioning1_set_last_result(skeleton, last_result);
+		prov_dbus_provisioning1_set_provisioning_state(
+		    skeleton, prov_dbus_daemon_build_provisioning_state(self));
+	} else {
+		prov_dbus_daemon_sync_properties(self);
+	}
 }
 
 static void
@@ -1000,10 +1056,12 @@ prov_dbus_daemon_resync_finished_cb(ProvEngine *engine,
 {
 	ProvDBusDaemon *self = PROV_DBUS_DAEMON(user_data);
 
+	g_autoptr(GVariant) record = NULL;
+
 	/* the properties first, so that a client reacting to the signal reads the new state */
 	prov_dbus_daemon_sync_properties(self);
-	prov_dbus_provisioning1_emit_resync_finished(self->skeleton, id,
-						     prov_resync_result_to_variant(result));
+	record = prov_dbus_daemon_dup_result_record(self, result);
+	prov_dbus_provisioning1_emit_resync_finished(self->skeleton, id, record);
 }
 
 static void
@@ -1220,6 +1278,8 @@ prov_dbus_daemon_finalize(GObject *object)
 	ProvDBusDaemon *self = PROV_DBUS_DAEMON(object);
 
 	g_object_unref(self->cancellable);
+	g_clear_object(&self->record_result);
+	g_clear_pointer(&self->record, g_variant_unref);
 	G_OBJECT_CLASS(prov_dbus_daemon_parent_class)->finalize(object);
 }
 

@@ -32,6 +32,17 @@ typedef enum {
 	PROV_DECODER_STAGE_LAST
 } ProvDecoderStage;
 
+/**
+ * ProvDecoder:
+ *
+ * A profile encoding, provided by a plugin and registered with
+ * prov_plugin_add_decoder() under a format name and a #ProvDecoderStage: the
+ * aes plugin decrypts `openssl enc` files, the gzip plugin decompresses. The
+ * #ProvDecodePipeline probes the fetched bytes with each decoder and lets
+ * the first that recognises them decode them. See #ProvDecoderInterface.
+ *
+ * Since: 0.1
+ */
 #define PROV_TYPE_DECODER (prov_decoder_get_type())
 PROV_API
 G_DECLARE_INTERFACE(ProvDecoder, prov_decoder, PROV, DECODER, GObject)

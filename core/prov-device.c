@@ -46,6 +46,18 @@ G_STATIC_ASSERT(G_N_ELEMENTS(prov_device_keys) == PROV_DEVICE_KEY_LAST + 1);
  */
 #define PROV_DEVICE_VALUE_MAX 128
 
+/**
+ * ProvDevice:
+ *
+ * The identity of the device: MAC, serial, product name and series,
+ * software and hardware version, manufacturer and IP address. Macros read it
+ * (`$MA`, `$SN`, `$PN`, …), and so do the User-Agent and the syslog
+ * templates. It comes from the `[device]` group of the config file or
+ * `--device`, with fallbacks from the system. Every value is printable ASCII
+ * of bounded length, because it travels in HTTP headers and syslog lines.
+ *
+ * Since: 0.1
+ */
 struct _ProvDevice {
 	GObject parent_instance;
 	gchar *values[PROV_DEVICE_KEY_LAST];

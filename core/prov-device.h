@@ -16,15 +16,103 @@ G_BEGIN_DECLS
 PROV_API
 G_DECLARE_FINAL_TYPE(ProvDevice, prov_device, PROV, DEVICE, GObject)
 
-/* the identity keys, as the [device] group and --device write them */
-#define PROV_DEVICE_MAC		     "MAC"
-#define PROV_DEVICE_SERIAL	     "Serial"
-#define PROV_DEVICE_PRODUCT_NAME     "ProductName"
-#define PROV_DEVICE_PRODUCT_SERIES   "ProductSeries"
+/**
+ * PROV_DEVICE_MAC:
+ *
+ * The MAC address: 12 hex digits, without separators. Macros read it as
+ * `$MA`, `$MAU` and `$MAC`.
+ *
+ * The identity key `MAC`, as the `[device]` group of the config file and
+ * `--device` write it.
+ *
+ * Since: 0.1
+ */
+#define PROV_DEVICE_MAC "MAC"
+
+/**
+ * PROV_DEVICE_SERIAL:
+ *
+ * The serial number (`$SN`), such as `88012BA01234`.
+ *
+ * The identity key `Serial`, as the `[device]` group of the config file and
+ * `--device` write it.
+ *
+ * Since: 0.1
+ */
+#define PROV_DEVICE_SERIAL "Serial"
+
+/**
+ * PROV_DEVICE_PRODUCT_NAME:
+ *
+ * The product name (`$PN`), such as `ATA192-MPP`.
+ *
+ * The identity key `ProductName`, as the `[device]` group of the config file and
+ * `--device` write it.
+ *
+ * Since: 0.1
+ */
+#define PROV_DEVICE_PRODUCT_NAME "ProductName"
+
+/**
+ * PROV_DEVICE_PRODUCT_SERIES:
+ *
+ * The product series (`$PSN`), such as `192`.
+ *
+ * The identity key `ProductSeries`, as the `[device]` group of the config file and
+ * `--device` write it.
+ *
+ * Since: 0.1
+ */
+#define PROV_DEVICE_PRODUCT_SERIES "ProductSeries"
+
+/**
+ * PROV_DEVICE_SOFTWARE_VERSION:
+ *
+ * The software version (`$SWVER`), such as `11-1-0MPP-19`; the User-Agent
+ * carries its major and minor number.
+ *
+ * The identity key `SoftwareVersion`, as the `[device]` group of the config file and
+ * `--device` write it.
+ *
+ * Since: 0.1
+ */
 #define PROV_DEVICE_SOFTWARE_VERSION "SoftwareVersion"
+
+/**
+ * PROV_DEVICE_HARDWARE_VERSION:
+ *
+ * The hardware version (`$HWVER`).
+ *
+ * The identity key `HardwareVersion`, as the `[device]` group of the config file and
+ * `--device` write it.
+ *
+ * Since: 0.1
+ */
 #define PROV_DEVICE_HARDWARE_VERSION "HardwareVersion"
-#define PROV_DEVICE_MANUFACTURER     "Manufacturer"
-#define PROV_DEVICE_IP		     "IP"
+
+/**
+ * PROV_DEVICE_MANUFACTURER:
+ *
+ * The manufacturer, which starts the User-Agent (`Cisco-…`).
+ *
+ * The identity key `Manufacturer`, as the `[device]` group of the config file and
+ * `--device` write it.
+ *
+ * Since: 0.1
+ */
+#define PROV_DEVICE_MANUFACTURER "Manufacturer"
+
+/**
+ * PROV_DEVICE_IP:
+ *
+ * The device's address in its LAN (`$IP`).
+ *
+ * The identity key `IP`, as the `[device]` group of the config file and
+ * `--device` write it.
+ *
+ * Since: 0.1
+ */
+#define PROV_DEVICE_IP "IP"
 
 PROV_API ProvDevice *
 prov_device_new(void);

@@ -91,6 +91,20 @@ typedef struct {
 	gboolean not_found;
 } ProvEngineRun;
 
+/**
+ * ProvEngine:
+ *
+ * Runs resyncs: one at a time, for the scheduler's timers, the remote
+ * triggers and explicit requests, which coalesce. A resync expands, parses
+ * and evaluates `Profile_Rule` to `Profile_Rule_D` in order (or one one-shot
+ * rule), fetches each profile with the transport of its URL's scheme, decodes
+ * it, parses it and applies it as one transaction; it sends the syslog
+ * messages, keeps `$PRVST` and `$ERR`, and reports a #ProvResyncResult. The
+ * engine also starts the configured triggers and serves them as their
+ * #ProvTriggerHost.
+ *
+ * Since: 0.1
+ */
 struct _ProvEngine {
 	GObject parent_instance;
 	ProvConfig *config;
@@ -106,6 +120,8 @@ struct _ProvEngine {
 	gboolean started;
 	gboolean scheduler_started;
 	GPtrArray *triggers;
+	/* the registered name of each started trigger, for the Triggers property */
+	GPtrArray *trigger_names;
 	GHashTable *trigger_rates;
 
 	GQueue *queue;
@@ -160,6 +176,7 @@ enum {
 	PROP_LAST_SUCCESS_TIME,
 	PROP_DEFAULT_SERVER,
 	PROP_CUSTOM_CA_STATUS,
+	PROP_TRIGGERS,
 	PROP_LAST
 };
 
@@ -1100,7 +1117,8 @@ prov_engine_check_binding(ProvEngine *self, const ProvAssignment *assignment, GE
 	g_autofree gchar *wanted = NULL;
 	g_autofree gchar *actual = NULL;
 
-	if (assignment->value == NULL)
+	/* every assignment passes here: most names are told apart by their first byte */
+	if (assignment->value == NULL || assignment->name[0] != 'D')
 		return TRUE;
 	if (g_str_equal(assignment->name, "Device_MAC")) {
 		wanted = prov_engine_normalize_mac(assignment->value);
@@ -1255,11 +1273,64 @@ prov_engine_rule_apply(ProvEngine *self, ProvEngineRun *run, GBytes *data)
 	return prov_engine_commit(self, run, transaction);
 }
 
+/*
+ * Reference 2.4: Debug_Level 1-3 adds a line per rule that only the debug
+ * server gets: level 1 the status and size, 2 the decoders and counts, 3
+ * the timings (us), with the keys of the rule record in LastResult. The URL
+ * is the one results show (credentials redacted, secrets unexpanded: R42)
+ * and comes last, so that a cut at the size cap shortens it, not the figures.
+ */
+static void
+prov_engine_debug_rule(ProvEngine *self, ProvRuleResult *rule)
+{
+	static const struct {
+		const gchar *key;
+		ProvRuleResultTiming timing;
+	} timings[] = {
+	    {"fetch-time", PROV_RULE_RESULT_TIMING_FETCH},
+	    {"decode-time", PROV_RULE_RESULT_TIMING_DECODE},
+	    {"parse-time", PROV_RULE_RESULT_TIMING_PARSE},
+	    {"apply-time", PROV_RULE_RESULT_TIMING_APPLY},
+	    {"duration", PROV_RULE_RESULT_TIMING_TOTAL},
+	};
+	g_autoptr(GString) line = NULL;
+	const gchar *url = prov_rule_result_get_url(rule);
+	guint64 level = 0;
+
+	if (!g_ascii_string_to_unsigned(prov_engine_get_value(self, "Debug_Level"), 10, 1, 3,
+					&level, NULL))
+		return;
+	line = g_string_new(NULL);
+	g_string_append_printf(line, "rule %s status=%s bytes=%" G_GUINT64_FORMAT,
+			       prov_rule_result_get_name(rule),
+			       prov_rule_result_status_to_string(prov_rule_result_get_status(rule)),
+			       prov_rule_result_get_bytes(rule));
+	if (level >= 2) {
+		const gchar *const *decoders = prov_rule_result_get_decoders(rule);
+		g_autofree gchar *joined =
+		    decoders != NULL ? g_strjoinv(",", (gchar **)decoders) : g_strdup("");
+
+		g_string_append_printf(
+		    line,
+		    " decoded-bytes=%" G_GUINT64_FORMAT
+		    " decoders=%s applied=%u unchanged=%u skipped=%u",
+		    prov_rule_result_get_decoded_bytes(rule), joined[0] != '\0' ? joined : "none",
+		    prov_rule_result_get_n_applied(rule), prov_rule_result_get_n_unchanged(rule),
+		    prov_rule_result_get_n_skipped(rule));
+	}
+	for (guint i = 0; level >= 3 && i < G_N_ELEMENTS(timings); i++)
+		g_string_append_printf(line, " %s=%" G_GUINT64_FORMAT, timings[i].key,
+				       prov_rule_result_get_timing(rule, timings[i].timing));
+	g_string_append_printf(line, " url=%s", url != NULL && url[0] != '\0' ? url : "none");
+	prov_syslog_send_debug(self->syslog, line->str);
+}
+
 static void
 prov_engine_rule_publish(ProvEngine *self, ProvEngineRun *run)
 {
 	prov_rule_result_add_timing(run->rule_result, PROV_RULE_RESULT_TIMING_TOTAL,
 				    prov_engine_now(self) - run->rule_start);
+	prov_engine_debug_rule(self, run->rule_result);
 	prov_resync_result_add_rule(run->result, run->rule_result);
 	g_signal_emit(self, signals[SIGNAL_RULE_FINISHED], 0, run->id, run->rule_result);
 }
@@ -1607,6 +1678,8 @@ prov_engine_custom_ca_decrypt(ProvEngine *self,
 	if (prov_rule_alternative_get_key(alternative) == NULL)
 		return g_bytes_ref(data);
 	ctx = prov_engine_new_decode_context(self, alternative);
+	/* open them first: a module refused as it opens would drop its formats mid-loop */
+	prov_plugin_loader_load_all(self->loader, PROV_PLUGIN_KIND_DECODER);
 	formats = prov_plugin_loader_get_names(self->loader, PROV_PLUGIN_KIND_DECODER);
 	for (guint i = 0; formats[i] != NULL; i++) {
 		ProvPlugin *plugin =
@@ -1872,9 +1945,11 @@ prov_engine_encrypt_report(ProvEngine *self,
 			   GError **error)
 {
 	g_autoptr(ProvDecodeContext) ctx = prov_engine_new_decode_context(self, alternative);
-	const gchar *const *formats =
-	    prov_plugin_loader_get_names(self->loader, PROV_PLUGIN_KIND_DECODER);
+	const gchar *const *formats;
 
+	/* open them first: a module refused as it opens would drop its formats mid-loop */
+	prov_plugin_loader_load_all(self->loader, PROV_PLUGIN_KIND_DECODER);
+	formats = prov_plugin_loader_get_names(self->loader, PROV_PLUGIN_KIND_DECODER);
 	for (guint i = 0; formats[i] != NULL; i++) {
 		ProvPlugin *plugin =
 		    prov_plugin_loader_lookup(self->loader, PROV_PLUGIN_KIND_DECODER, formats[i]);
@@ -2245,6 +2320,7 @@ prov_engine_start_triggers(ProvEngine *self)
 		}
 		g_info("trigger %s started", names[i]);
 		g_ptr_array_add(self->triggers, g_steal_pointer(&trigger));
+		g_ptr_array_add(self->trigger_names, g_strdup(names[i]));
 	}
 }
 
@@ -2254,6 +2330,7 @@ prov_engine_stop_triggers(ProvEngine *self)
 	for (guint i = 0; i < self->triggers->len; i++)
 		prov_trigger_stop(g_ptr_array_index(self->triggers, i));
 	g_ptr_array_set_size(self->triggers, 0);
+	g_ptr_array_set_size(self->trigger_names, 0);
 }
 
 /**
@@ -2285,6 +2362,8 @@ prov_engine_start(ProvEngine *self)
 		prov_engine_custom_ca_refresh_async(self, NULL, prov_engine_custom_ca_refreshed_cb,
 						    NULL);
 	prov_engine_start_triggers(self);
+	if (self->triggers->len > 0)
+		g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_TRIGGERS]);
 	if (self->deferred && self->run_task == NULL) {
 		self->deferred = FALSE;
 		prov_engine_start_scheduled(self, self->deferred_prvst);
@@ -2309,7 +2388,10 @@ prov_engine_stop(ProvEngine *self)
 	g_return_if_fail(PROV_IS_ENGINE(self));
 
 	self->started = FALSE;
-	prov_engine_stop_triggers(self);
+	if (self->triggers->len > 0) {
+		prov_engine_stop_triggers(self);
+		g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_TRIGGERS]);
+	}
 	if (self->run_task != NULL) {
 		ProvEngineRun *run = g_task_get_task_data(self->run_task);
 		/* the resync may end inside the cancellation and take its data along */
@@ -2647,6 +2729,42 @@ prov_engine_get_triggers(ProvEngine *self)
 	return self->triggers;
 }
 
+/**
+ * prov_engine_dup_triggers_variant:
+ * @self: a #ProvEngine
+ *
+ * The D-Bus `Triggers` property: one `a{sv}` record per started trigger,
+ * "name" (s, the name the plugin registered it under) and "addresses" (as,
+ * prov_trigger_dup_addresses()). The #ProvEngine:triggers property is
+ * notified when triggers start or stop.
+ *
+ * Returns: (transfer floating): the `aa{sv}` records
+ *
+ * Since: 0.1
+ */
+GVariant *
+prov_engine_dup_triggers_variant(ProvEngine *self)
+{
+	GVariantBuilder builder;
+
+	g_return_val_if_fail(PROV_IS_ENGINE(self), NULL);
+
+	g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
+	for (guint i = 0; i < self->triggers->len; i++) {
+		g_auto(GStrv) addresses =
+		    prov_trigger_dup_addresses(g_ptr_array_index(self->triggers, i));
+
+		g_variant_builder_open(&builder, G_VARIANT_TYPE("a{sv}"));
+		g_variant_builder_add(
+		    &builder, "{sv}", "name",
+		    g_variant_new_string(g_ptr_array_index(self->trigger_names, i)));
+		g_variant_builder_add(&builder, "{sv}", "addresses",
+				      g_variant_new_strv((const gchar *const *)addresses, -1));
+		g_variant_builder_close(&builder);
+	}
+	return g_variant_builder_end(&builder);
+}
+
 static void
 prov_engine_configure_syslog(ProvEngine *self)
 {
@@ -2704,6 +2822,9 @@ prov_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSp
 	case PROP_CUSTOM_CA_STATUS:
 		g_value_take_string(value, prov_engine_dup_custom_ca_status(self));
 		break;
+	case PROP_TRIGGERS:
+		g_value_take_variant(value, prov_engine_dup_triggers_variant(self));
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 		break;
@@ -2748,6 +2869,7 @@ prov_engine_finalize(GObject *object)
 	ProvEngine *self = PROV_ENGINE(object);
 
 	g_ptr_array_unref(self->triggers);
+	g_ptr_array_unref(self->trigger_names);
 	g_hash_table_unref(self->trigger_rates);
 	g_queue_free_full(self->queue, (GDestroyNotify)prov_engine_request_free);
 	g_ptr_array_unref(self->history);
@@ -2832,6 +2954,18 @@ prov_engine_class_init(ProvEngineClass *klass)
 	properties[PROP_CUSTOM_CA_STATUS] = g_param_spec_string(
 	    "custom-ca-status", NULL, NULL, NULL,
 	    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+	/**
+	 * ProvEngine:triggers:
+	 *
+	 * The started triggers and their bound addresses, as
+	 * prov_engine_dup_triggers_variant() returns them; notified when
+	 * prov_engine_start() starts triggers and prov_engine_stop() stops them.
+	 *
+	 * Since: 0.1
+	 */
+	properties[PROP_TRIGGERS] = g_param_spec_variant(
+	    "triggers", NULL, NULL, G_VARIANT_TYPE("aa{sv}"), NULL,
+	    G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 	g_object_class_install_properties(object_class, PROP_LAST, properties);
 
 	/**
@@ -2905,6 +3039,7 @@ static void
 prov_engine_init(ProvEngine *self)
 {
 	self->triggers = g_ptr_array_new_with_free_func(g_object_unref);
+	self->trigger_names = g_ptr_array_new_with_free_func(g_free);
 	self->trigger_rates = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	self->queue = g_queue_new();
 	self->next_id = 1;
@@ -2969,6 +3104,9 @@ prov_engine_new(ProvConfig *config, ProvParams *params, ProvPluginLoader *loader
 	self->resync_due_id = g_signal_connect(self->scheduler, "resync-due",
 					       G_CALLBACK(prov_engine_resync_due_cb), self);
 	self->syslog = prov_syslog_new(self->clock);
+	/* reference 5.6, R44: [daemon] SyslogFormat and SyslogMaxSize, checked by the config */
+	prov_syslog_set_format(self->syslog, prov_config_get_syslog_format(config));
+	prov_syslog_set_max_size(self->syslog, prov_config_get_syslog_max_size(config), NULL);
 	prov_engine_configure_syslog(self);
 	/* after the scheduler's handler, so that the next resync time is already new */
 	self->params_changed_id = g_signal_connect(self->params, "changed",

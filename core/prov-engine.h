@@ -37,7 +37,15 @@ typedef enum {
 	PROV_ENGINE_STATE_LAST
 } ProvEngineState;
 
-/* at most this many one-shot rules wait behind a running resync (reference 5.1) */
+/**
+ * PROV_ENGINE_ONE_SHOT_QUEUE_MAX:
+ *
+ * At most this many one-shot rules wait behind a running resync
+ * (reference 5.1); prov_engine_request_resync() refuses more with
+ * %PROV_ERROR_BUSY.
+ *
+ * Since: 0.1
+ */
 #define PROV_ENGINE_ONE_SHOT_QUEUE_MAX 4
 
 #define PROV_TYPE_ENGINE_STATE (prov_engine_state_get_type())
@@ -125,5 +133,7 @@ PROV_API ProvPluginLoader *
 prov_engine_get_plugin_loader(ProvEngine *self);
 PROV_API GPtrArray *
 prov_engine_get_triggers(ProvEngine *self);
+PROV_API GVariant *
+prov_engine_dup_triggers_variant(ProvEngine *self);
 
 G_END_DECLS

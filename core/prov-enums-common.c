@@ -21,8 +21,14 @@ static const gchar *const prov_behaviour_names[] = {
     [PROV_BEHAVIOUR_SPA] = "spa",
 };
 
+static const gchar *const prov_syslog_format_names[] = {
+    [PROV_SYSLOG_FORMAT_RFC3164] = "rfc3164",
+    [PROV_SYSLOG_FORMAT_RFC5424] = "rfc5424",
+};
+
 G_STATIC_ASSERT(G_N_ELEMENTS(prov_access_names) == PROV_ACCESS_LAST);
 G_STATIC_ASSERT(G_N_ELEMENTS(prov_behaviour_names) == PROV_BEHAVIOUR_LAST);
+G_STATIC_ASSERT(G_N_ELEMENTS(prov_syslog_format_names) == PROV_SYSLOG_FORMAT_LAST);
 
 static gint
 prov_enum_lookup(const gchar *const *names, guint n_names, const gchar *text)
@@ -104,5 +110,41 @@ prov_behaviour_from_string(const gchar *text, ProvBehaviour *behaviour)
 	if (value < 0)
 		return FALSE;
 	*behaviour = (ProvBehaviour)value;
+	return TRUE;
+}
+
+/**
+ * prov_syslog_format_to_string:
+ * @format: a #ProvSyslogFormat
+ *
+ * Returns: (transfer none): `rfc3164` or `rfc5424`; %NULL when out of range
+ *
+ * Since: 0.1
+ */
+const gchar *
+prov_syslog_format_to_string(ProvSyslogFormat format)
+{
+	if ((guint)format >= PROV_SYSLOG_FORMAT_LAST)
+		return NULL;
+	return prov_syslog_format_names[format];
+}
+
+/**
+ * prov_syslog_format_from_string:
+ * @text: `rfc3164` or `rfc5424`
+ * @format: (out): where to store the framing
+ *
+ * Returns: %TRUE when @text names a framing
+ *
+ * Since: 0.1
+ */
+gboolean
+prov_syslog_format_from_string(const gchar *text, ProvSyslogFormat *format)
+{
+	gint value = prov_enum_lookup(prov_syslog_format_names, PROV_SYSLOG_FORMAT_LAST, text);
+
+	if (value < 0)
+		return FALSE;
+	*format = (ProvSyslogFormat)value;
 	return TRUE;
 }

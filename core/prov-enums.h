@@ -44,6 +44,24 @@ typedef enum {
  */
 typedef enum { PROV_BEHAVIOUR_MPP, PROV_BEHAVIOUR_SPA, PROV_BEHAVIOUR_LAST } ProvBehaviour;
 
+/**
+ * ProvSyslogFormat:
+ * @PROV_SYSLOG_FORMAT_RFC3164: `<PRI>MSG`, with a timestamp and HOSTNAME
+ *   only when an identifier is set (reference 5.6); the default
+ * @PROV_SYSLOG_FORMAT_RFC5424: `<PRI>1 TIMESTAMP HOSTNAME provisiond - - - MSG`
+ * @PROV_SYSLOG_FORMAT_LAST: the number of formats
+ *
+ * The framing of syslog datagrams (#ProvSyslog), chosen with `[daemon]
+ * SyslogFormat` (reference 5.6: "RFC 5424 framing selectable by config").
+ *
+ * Since: 0.1
+ */
+typedef enum {
+	PROV_SYSLOG_FORMAT_RFC3164,
+	PROV_SYSLOG_FORMAT_RFC5424,
+	PROV_SYSLOG_FORMAT_LAST
+} ProvSyslogFormat;
+
 PROV_API const gchar *
 prov_access_to_string(ProvAccess access);
 PROV_API gboolean
@@ -52,5 +70,9 @@ PROV_API const gchar *
 prov_behaviour_to_string(ProvBehaviour behaviour);
 PROV_API gboolean
 prov_behaviour_from_string(const gchar *text, ProvBehaviour *behaviour);
+PROV_API const gchar *
+prov_syslog_format_to_string(ProvSyslogFormat format);
+PROV_API gboolean
+prov_syslog_format_from_string(const gchar *text, ProvSyslogFormat *format);
 
 G_END_DECLS

@@ -11,6 +11,14 @@
 
 G_BEGIN_DECLS
 
+/**
+ * PROV_ERROR:
+ *
+ * The error domain of the core, with the codes of #ProvError. Plugins with
+ * codes of their own define a domain of their own.
+ *
+ * Since: 0.1
+ */
 #define PROV_ERROR (prov_error_quark())
 
 /**

@@ -12,8 +12,24 @@
 
 G_BEGIN_DECLS
 
-/* R35: every fetch has an overall deadline and an inactivity timeout */
-#define PROV_FETCH_CONTEXT_DEFAULT_TIMEOUT	      60
+/**
+ * PROV_FETCH_CONTEXT_DEFAULT_TIMEOUT:
+ *
+ * The default overall deadline of a fetch, in seconds. R35: every fetch has
+ * an overall deadline and an inactivity timeout.
+ *
+ * Since: 0.1
+ */
+#define PROV_FETCH_CONTEXT_DEFAULT_TIMEOUT 60
+
+/**
+ * PROV_FETCH_CONTEXT_DEFAULT_INACTIVITY_TIMEOUT:
+ *
+ * The default inactivity timeout of a fetch, in seconds: a server that sends
+ * nothing for this long is cut off, whatever the overall deadline (R35).
+ *
+ * Since: 0.1
+ */
 #define PROV_FETCH_CONTEXT_DEFAULT_INACTIVITY_TIMEOUT 30
 
 #define PROV_TYPE_FETCH_CONTEXT (prov_fetch_context_get_type())

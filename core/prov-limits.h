@@ -37,13 +37,70 @@ typedef struct {
 	guint max_attributes;
 } ProvLimits;
 
-#define PROV_LIMITS_DEFAULT_FETCH_MAX	     (1024 * 1024)
-#define PROV_LIMITS_DEFAULT_DECODED_MAX	     (4 * 1024 * 1024)
-#define PROV_LIMITS_DEFAULT_MAX_ASSIGNMENTS  20000
-#define PROV_LIMITS_DEFAULT_MAX_DEPTH	     8
-#define PROV_LIMITS_DEFAULT_MAX_NAME_LENGTH  256
+/**
+ * PROV_LIMITS_DEFAULT_FETCH_MAX:
+ *
+ * The default of #ProvLimits.fetch_max: 1 MiB fetched (R17; `FetchMax`).
+ *
+ * Since: 0.1
+ */
+#define PROV_LIMITS_DEFAULT_FETCH_MAX (1024 * 1024)
+
+/**
+ * PROV_LIMITS_DEFAULT_DECODED_MAX:
+ *
+ * The default of #ProvLimits.decoded_max: 4 MiB decoded (R17; `DecodedMax`).
+ *
+ * Since: 0.1
+ */
+#define PROV_LIMITS_DEFAULT_DECODED_MAX (4 * 1024 * 1024)
+
+/**
+ * PROV_LIMITS_DEFAULT_MAX_ASSIGNMENTS:
+ *
+ * The default of #ProvLimits.max_assignments (R26; `MaxAssignments`).
+ *
+ * Since: 0.1
+ */
+#define PROV_LIMITS_DEFAULT_MAX_ASSIGNMENTS 20000
+
+/**
+ * PROV_LIMITS_DEFAULT_MAX_DEPTH:
+ *
+ * The default of #ProvLimits.max_depth (R26; `MaxDepth`).
+ *
+ * Since: 0.1
+ */
+#define PROV_LIMITS_DEFAULT_MAX_DEPTH 8
+
+/**
+ * PROV_LIMITS_DEFAULT_MAX_NAME_LENGTH:
+ *
+ * The default of #ProvLimits.max_name_length, in bytes (R26;
+ * `MaxNameLength`).
+ *
+ * Since: 0.1
+ */
+#define PROV_LIMITS_DEFAULT_MAX_NAME_LENGTH 256
+
+/**
+ * PROV_LIMITS_DEFAULT_MAX_VALUE_LENGTH:
+ *
+ * The default of #ProvLimits.max_value_length: 64 KiB (R26;
+ * `MaxValueLength`).
+ *
+ * Since: 0.1
+ */
 #define PROV_LIMITS_DEFAULT_MAX_VALUE_LENGTH (64 * 1024)
-#define PROV_LIMITS_DEFAULT_MAX_ATTRIBUTES   16
+
+/**
+ * PROV_LIMITS_DEFAULT_MAX_ATTRIBUTES:
+ *
+ * The default of #ProvLimits.max_attributes (R26; `MaxAttributes`).
+ *
+ * Since: 0.1
+ */
+#define PROV_LIMITS_DEFAULT_MAX_ATTRIBUTES 16
 
 PROV_API void
 prov_limits_init(ProvLimits *limits);

@@ -33,6 +33,17 @@ typedef struct {
 	gsize end;
 } ProvMacroRegion;
 
+/**
+ * ProvMacro:
+ *
+ * Expands `$NAME`, `$(NAME)`, `$(NAME:p)` and `$(NAME:p:q)` (reference 3)
+ * against the parameters, the device identity and variables of its own such
+ * as `$SCHEME` and `$ERR`. Expansion never recurses, unknown names stay as
+ * written, and `$SA`–`$SD` expand only inside `--key`, `--uid` and `--pwd`
+ * (%PROV_MACRO_FLAGS_RULE).
+ *
+ * Since: 0.1
+ */
 struct _ProvMacro {
 	GObject parent_instance;
 	GHashTable *variables;

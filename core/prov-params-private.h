@@ -56,5 +56,7 @@ void
 prov_params_inject_io_fault(ProvParams *self, ProvParamsIoStep step, ProvParamsIoFault fault);
 guint
 prov_params_get_n_state_writes(ProvParams *self);
+guint64
+prov_params_get_serial(ProvParams *self);
 
 G_END_DECLS

@@ -56,8 +56,10 @@ struct _ProvParamsTransaction {
 	GHashTable *record_index;
 	guint n_assignments;
 	guint n_skipped;
-	/* the outcome of the last validate or commit */
+	/* the outcome of the last validate or commit, against the values of computed_serial */
 	gboolean computed;
+	guint64 computed_serial;
+	GArray *changes;
 	guint n_applied;
 	guint n_unchanged;
 	gboolean restart_required;
@@ -212,11 +214,12 @@ prov_params_transaction_set(ProvParamsTransaction *self,
 }
 
 static void
-prov_params_transaction_compute(ProvParamsTransaction *self, GArray *changes)
+prov_params_transaction_compute(ProvParamsTransaction *self)
 {
 	self->n_applied = 0;
 	self->n_unchanged = 0;
 	self->restart_required = FALSE;
+	g_array_set_size(self->changes, 0);
 	g_ptr_array_set_size(self->changed, 0);
 	for (guint i = 0; i < self->records->len; i++) {
 		const ProvParamsRecord *record = &g_array_index(self->records, ProvParamsRecord, i);
@@ -233,14 +236,14 @@ prov_params_transaction_compute(ProvParamsTransaction *self, GArray *changes)
 			self->n_unchanged++;
 			continue;
 		}
-		if (changes != NULL)
-			g_array_append_val(changes, change);
+		g_array_append_val(self->changes, change);
 		g_ptr_array_add(self->changed, (gpointer)def->name);
 		self->n_applied++;
 		self->restart_required |= def->restart;
 	}
 	g_ptr_array_add(self->changed, NULL);
 	self->computed = TRUE;
+	self->computed_serial = prov_params_get_serial(self->params);
 }
 
 /**
@@ -269,7 +272,7 @@ prov_params_transaction_validate(ProvParamsTransaction *self, GError **error)
 	}
 	if (self->state == PROV_PARAMS_TRANSACTION_ABORTED)
 		return prov_params_transaction_check_open(self, error);
-	prov_params_transaction_compute(self, NULL);
+	prov_params_transaction_compute(self);
 	return TRUE;
 }
 
@@ -295,8 +298,6 @@ prov_params_transaction_validate(ProvParamsTransaction *self, GError **error)
 gboolean
 prov_params_transaction_commit(ProvParamsTransaction *self, GError **error)
 {
-	g_autoptr(GArray) changes = NULL;
-
 	g_return_val_if_fail(PROV_IS_PARAMS_TRANSACTION(self), FALSE);
 	g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
 
@@ -306,11 +307,16 @@ prov_params_transaction_commit(ProvParamsTransaction *self, GError **error)
 		g_propagate_error(error, g_error_copy(self->error));
 		return FALSE;
 	}
-	changes = g_array_sized_new(FALSE, FALSE, sizeof(ProvParamsChange), self->records->len);
-	prov_params_transaction_compute(self, changes);
-	if (!prov_params_commit_changes(self->params, (const ProvParamsChange *)changes->data,
-					changes->len, (const gchar *const *)self->changed->pdata,
-					error)) {
+	/*
+	 * a validate just before (the engine's hardened-mode check) already
+	 * compared every record with the current values: 100 000 comparisons
+	 * on a large profile, not worth making twice when nothing moved since
+	 */
+	if (!self->computed || self->computed_serial != prov_params_get_serial(self->params))
+		prov_params_transaction_compute(self);
+	if (!prov_params_commit_changes(self->params, (const ProvParamsChange *)self->changes->data,
+					self->changes->len,
+					(const gchar *const *)self->changed->pdata, error)) {
 		self->computed = FALSE;
 		return FALSE;
 	}
@@ -531,6 +537,7 @@ prov_params_transaction_finalize(GObject *object)
 	g_clear_error(&self->error);
 	g_string_chunk_free(self->strings);
 	g_array_unref(self->records);
+	g_array_unref(self->changes);
 	g_hash_table_unref(self->record_index);
 	g_ptr_array_unref(self->changed);
 	G_OBJECT_CLASS(prov_params_transaction_parent_class)->finalize(object);
@@ -550,6 +557,7 @@ prov_params_transaction_init(ProvParamsTransaction *self)
 {
 	self->strings = g_string_chunk_new(16 * 1024);
 	self->records = g_array_new(FALSE, FALSE, sizeof(ProvParamsRecord));
+	self->changes = g_array_new(FALSE, FALSE, sizeof(ProvParamsChange));
 	self->record_index = g_hash_table_new(g_direct_hash, g_direct_equal);
 	self->changed = g_ptr_array_new();
 	g_ptr_array_add(self->changed, NULL);

@@ -71,6 +71,8 @@ struct _ProvParams {
 	/* a simulated crash skips all cleanup, as a killed process would */
 	gboolean crashed;
 	guint n_state_writes;
+	/* moves whenever a value or level may have changed (prov_params_get_serial()) */
+	guint64 serial;
 };
 
 G_DEFINE_TYPE(ProvParams, prov_params, G_TYPE_OBJECT)
@@ -317,6 +319,7 @@ prov_params_set_factory_value(ProvParams *self,
 		return FALSE;
 	g_free(def->factory);
 	def->factory = g_strdup(canonical);
+	self->serial++;
 	return TRUE;
 }
 
@@ -457,6 +460,7 @@ prov_params_read_state_file(const gchar *path, gboolean *missing, gchar **reason
 static void
 prov_params_reset_state(ProvParams *self)
 {
+	self->serial++;
 	for (guint i = 0; i < self->defs->len; i++) {
 		ProvParamDef *def = g_ptr_array_index(self->defs, i);
 
@@ -538,6 +542,7 @@ prov_params_load_state(ProvParams *self, const gchar *path, GError **error)
 	prov_params_apply_stored_values(self, member, &stats);
 	if (json_object_object_get_ex(root, "access", &member))
 		prov_params_apply_stored_access(self, member, &stats);
+	self->serial++;
 	if (stats.n_unknown > 0 || stats.n_invalid > 0)
 		g_warning("state %s: dropped %u entries of unknown parameters and %u invalid "
 			  "entries",
@@ -1020,6 +1025,7 @@ prov_params_commit_changes(ProvParams *self,
 				  prov_params_get_display_value(self, def->name),
 				  prov_access_to_string(prov_param_def_get_effective_access(def)));
 	}
+	self->serial++;
 	g_debug("committed %u changes", n_changes);
 	g_signal_emit(self, signals[SIGNAL_CHANGED], 0, names);
 	return TRUE;
@@ -1032,6 +1038,17 @@ prov_params_inject_io_fault(ProvParams *self, ProvParamsIoStep step, ProvParamsI
 	g_return_if_fail(step < PROV_PARAMS_IO_STEP_LAST);
 	self->fault_step = step;
 	self->fault = fault;
+}
+
+/*
+ * A transaction that worked out its changes may commit them without working
+ * them out again while this has not moved: nothing it compared with changed.
+ */
+guint64
+prov_params_get_serial(ProvParams *self)
+{
+	g_return_val_if_fail(PROV_IS_PARAMS(self), 0);
+	return self->serial;
 }
 
 guint

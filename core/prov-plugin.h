@@ -110,10 +110,17 @@ typedef struct {
 	gpointer padding[4];
 } ProvPluginDescriptor;
 
-/*
- * A plugin linked into a program instead of loaded (tests, single-binary
- * images) is compiled with PROV_PLUGIN_STATIC: its descriptor then has a
- * name of its own and stays hidden, so that several fit into one program.
+/**
+ * PROV_PLUGIN_DESCRIPTOR_DEFINITION:
+ * @name: the plugin's name, as given to PROV_PLUGIN_DEFINE()
+ *
+ * The declaration and definition head of a plugin's descriptor, which
+ * PROV_PLUGIN_DEFINE() completes; plugins do not use it directly. A plugin
+ * linked into a program instead of loaded (tests, single-binary images) is
+ * compiled with `PROV_PLUGIN_STATIC`: its descriptor then has a name of its
+ * own and stays hidden, so that several fit into one program.
+ *
+ * Since: 0.1
  */
 #ifdef PROV_PLUGIN_STATIC
 #define PROV_PLUGIN_DESCRIPTOR_DEFINITION(name)                                                    \

@@ -57,6 +57,17 @@ typedef struct {
 	gboolean has_references;
 } ProvProfilePiece;
 
+/**
+ * ProvProfile:
+ *
+ * The flat-profile parser (reference 1.2, 1.3 and 10): turns an XML
+ * profile into #ProvAssignment values on top of #ProvXmlReader, with the
+ * devices' rules for whitespace, entities, self-closing and empty elements,
+ * the `ua` attribute and parameter aliases. It stops at the first error
+ * with its line, column and reason, and within the #ProvLimits caps.
+ *
+ * Since: 0.1
+ */
 struct _ProvProfile {
 	GObject parent_instance;
 

@@ -70,22 +70,149 @@ typedef enum {
  */
 #define PROV_RULE_RESULT_ONE_SHOT "one-shot"
 
-/*
- * The `$ERR` vocabulary of reference 5.5 (PROPOSED, fixed so that tests and
- * operators' scripts may match it exactly). Every decode and parse failure
- * is "corrupt file" outside the device (R34).
+/**
+ * PROV_RULE_RESULT_ERROR_FILE_NOT_FOUND:
+ *
+ * `file not found`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * The server has no such file: TFTP error 1, HTTP 404 or 410. With
+ * `Resync_Fails_On_FNF` = `No` the rule counts as a success.
+ *
+ * Since: 0.1
  */
-#define PROV_RULE_RESULT_ERROR_FILE_NOT_FOUND	  "file not found"
-#define PROV_RULE_RESULT_ERROR_CORRUPT_FILE	  "corrupt file"
-#define PROV_RULE_RESULT_ERROR_TFTP_GET_FAILED	  "tftp_get failed"
-#define PROV_RULE_RESULT_ERROR_HTTP_GET_FAILED	  "http_get failed"
-#define PROV_RULE_RESULT_ERROR_HTTPS_GET_FAILED	  "https_get failed"
-#define PROV_RULE_RESULT_ERROR_DNS_LOOKUP_FAILED  "dns lookup failed"
+#define PROV_RULE_RESULT_ERROR_FILE_NOT_FOUND "file not found"
+
+/**
+ * PROV_RULE_RESULT_ERROR_CORRUPT_FILE:
+ *
+ * `corrupt file`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * The profile could not be used: a decode failure (wrong or missing
+ * key, bad gzip), XML that is not well-formed, an invalid value, a
+ * body over the size caps. Every such failure reads the same outside the
+ * device (R34); the detail is in the debug log.
+ *
+ * Since: 0.1
+ */
+#define PROV_RULE_RESULT_ERROR_CORRUPT_FILE "corrupt file"
+
+/**
+ * PROV_RULE_RESULT_ERROR_TFTP_GET_FAILED:
+ *
+ * `tftp_get failed`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * A TFTP transfer failed other than by "file not found": no answer, a
+ * TFTP error, a refused option.
+ *
+ * Since: 0.1
+ */
+#define PROV_RULE_RESULT_ERROR_TFTP_GET_FAILED "tftp_get failed"
+
+/**
+ * PROV_RULE_RESULT_ERROR_HTTP_GET_FAILED:
+ *
+ * `http_get failed`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * An HTTP fetch failed: connection refused or timed out, a status other
+ * than 200, 304, 404 or 410, a refused redirect, a truncated body.
+ *
+ * Since: 0.1
+ */
+#define PROV_RULE_RESULT_ERROR_HTTP_GET_FAILED "http_get failed"
+
+/**
+ * PROV_RULE_RESULT_ERROR_HTTPS_GET_FAILED:
+ *
+ * `https_get failed`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * An HTTPS fetch failed, including every TLS handshake and certificate
+ * failure (unknown CA, expired, wrong host, clock not set, client
+ * certificate refused).
+ *
+ * Since: 0.1
+ */
+#define PROV_RULE_RESULT_ERROR_HTTPS_GET_FAILED "https_get failed"
+
+/**
+ * PROV_RULE_RESULT_ERROR_DNS_LOOKUP_FAILED:
+ *
+ * `dns lookup failed`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * The server's name does not resolve.
+ *
+ * Since: 0.1
+ */
+#define PROV_RULE_RESULT_ERROR_DNS_LOOKUP_FAILED "dns lookup failed"
+
+/**
+ * PROV_RULE_RESULT_ERROR_UNSUPPORTED_SCHEME:
+ *
+ * `unsupported scheme`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * No transport plugin serves the URL's scheme.
+ *
+ * Since: 0.1
+ */
 #define PROV_RULE_RESULT_ERROR_UNSUPPORTED_SCHEME "unsupported scheme"
-#define PROV_RULE_RESULT_ERROR_RULE_SYNTAX	  "rule syntax error"
-#define PROV_RULE_RESULT_ERROR_RESTRICTED_DOMAIN  "restricted domain"
-#define PROV_RULE_RESULT_ERROR_AUTH_FAILED	  "auth failed"
-#define PROV_RULE_RESULT_ERROR_INTERNAL		  "internal error"
+
+/**
+ * PROV_RULE_RESULT_ERROR_RULE_SYNTAX:
+ *
+ * `rule syntax error`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * The rule, after macro expansion, cannot be parsed.
+ *
+ * Since: 0.1
+ */
+#define PROV_RULE_RESULT_ERROR_RULE_SYNTAX "rule syntax error"
+
+/**
+ * PROV_RULE_RESULT_ERROR_RESTRICTED_DOMAIN:
+ *
+ * `restricted domain`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * The URL's host is outside `Restricted_Access_Domains`, or, in hardened
+ * mode (R32), a profile fetched without TLS would change protected
+ * parameters.
+ *
+ * Since: 0.1
+ */
+#define PROV_RULE_RESULT_ERROR_RESTRICTED_DOMAIN "restricted domain"
+
+/**
+ * PROV_RULE_RESULT_ERROR_AUTH_FAILED:
+ *
+ * `auth failed`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * The server still asked for credentials (HTTP 401 or 407) after the
+ * allowed retries.
+ *
+ * Since: 0.1
+ */
+#define PROV_RULE_RESULT_ERROR_AUTH_FAILED "auth failed"
+
+/**
+ * PROV_RULE_RESULT_ERROR_INTERNAL:
+ *
+ * `internal error`: one word of the `$ERR` vocabulary of reference 5.5, fixed so
+ * that tests and operators' scripts may match it exactly.
+ *
+ * A failure of the device itself, such as the state file not being
+ * writable.
+ *
+ * Since: 0.1
+ */
+#define PROV_RULE_RESULT_ERROR_INTERNAL "internal error"
 
 #define PROV_TYPE_RULE_RESULT (prov_rule_result_get_type())
 PROV_API

@@ -51,6 +51,17 @@ struct _ProvRuleAlternative {
 	gchar *path_and_query;
 };
 
+/**
+ * ProvRule:
+ *
+ * A parsed profile rule (reference 4): its `|`-separated alternatives,
+ * each with an optional condition, assignments, `[--options]` (`--key`,
+ * `--alias`, `--uid`, `--pwd`, `--post`, `--kdf`) and URL. The text is parsed
+ * after macro expansion; prov_rule_select() picks the alternative whose
+ * condition holds. A rule that starts with `#` is commented out.
+ *
+ * Since: 0.1
+ */
 struct _ProvRule {
 	GObject parent_instance;
 	gboolean commented;

@@ -34,6 +34,18 @@ typedef enum {
 	PROV_SCHEDULER_RESULT_FAILURE,
 } ProvSchedulerResult;
 
+/**
+ * ProvScheduler:
+ *
+ * Decides when the next resync is due: `Resync_On_Reset` with
+ * `Resync_Random_Delay` after boot, `Resync_Periodic` after a success,
+ * `Resync_Error_Retry_Delay` after a failure, `Resync_At` with its random
+ * window, and `Resync_Trigger_1`/`_2` (reference 5.2). It keeps exactly one
+ * timer on its #ProvClock, so that tests advance time instead of sleeping,
+ * and emits #ProvScheduler::resync-due.
+ *
+ * Since: 0.1
+ */
 struct _ProvScheduler {
 	GObject parent_instance;
 	ProvParams *params;

@@ -26,6 +26,17 @@ typedef struct {
 	GPtrArray *queue; /* of GBytes, while resolving */
 } ProvSyslogTarget;
 
+/**
+ * ProvSyslog:
+ *
+ * The UDP syslog client of the product's messages (reference 5.6): the
+ * resync request, success and failure lines to `Syslog_Server`, and the
+ * detail to `Debug_Server`. It frames RFC 3164 or RFC 5424, keeps every
+ * datagram within the configured size without splitting it, escapes control
+ * characters (R44) and never blocks a resync (R45).
+ *
+ * Since: 0.1
+ */
 struct _ProvSyslog {
 	GObject parent_instance;
 	ProvClock *clock;
@@ -361,12 +372,12 @@ static const gchar *const prov_syslog_months[] = {"Jan", "Feb", "Mar", "Apr", "M
 						  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 static void
-prov_syslog_append_header(ProvSyslog *self, GString *out, const gchar *identifier)
+prov_syslog_append_header(ProvSyslog *self, GString *out, gint pri, const gchar *identifier)
 {
 	gint64 wall = prov_clock_get_real_time(self->clock);
 	g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc(wall / G_USEC_PER_SEC);
 
-	g_string_append_printf(out, "<%d>", PROV_SYSLOG_PRI);
+	g_string_append_printf(out, "<%d>", pri);
 	if (self->format == PROV_SYSLOG_FORMAT_RFC5424) {
 		g_string_append(out, "1 ");
 		if (utc != NULL)
@@ -394,34 +405,17 @@ prov_syslog_append_header(ProvSyslog *self, GString *out, const gchar *identifie
 	}
 }
 
-/**
- * prov_syslog_format_datagram:
- * @self: a #ProvSyslog
- * @message: the MSG part
- *
- * Frames @message as one datagram: invalid UTF-8 is replaced, C0 controls
- * and DEL are written as `#` and three octal digits (as rsyslog does), so
- * that text from a peer cannot start a second line, and the result is cut
- * at a character boundary to the size cap.
- *
- * Returns: (transfer full): the datagram
- *
- * Since: 0.1
- */
-GBytes *
-prov_syslog_format_datagram(ProvSyslog *self, const gchar *message)
+static GBytes *
+prov_syslog_format(ProvSyslog *self, gint pri, const gchar *message)
 {
 	g_autoptr(GString) out = g_string_new(NULL);
 	g_autofree gchar *valid = NULL;
 
-	g_return_val_if_fail(PROV_IS_SYSLOG(self), NULL);
-	g_return_val_if_fail(message != NULL, NULL);
-
-	prov_syslog_append_header(self, out, self->identifier);
+	prov_syslog_append_header(self, out, pri, self->identifier);
 	/* a small cap must still leave room for the message: drop the identifier */
 	if (out->len > self->max_size / 2) {
 		g_string_truncate(out, 0);
-		prov_syslog_append_header(self, out, NULL);
+		prov_syslog_append_header(self, out, pri, NULL);
 	}
 	valid = g_utf8_make_valid(message, -1);
 	for (const gchar *p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
@@ -441,6 +435,39 @@ prov_syslog_format_datagram(ProvSyslog *self, const gchar *message)
 			g_string_append_len(out, p, (gssize)len);
 	}
 	return g_string_free_to_bytes(g_steal_pointer(&out));
+}
+
+/**
+ * prov_syslog_format_datagram:
+ * @self: a #ProvSyslog
+ * @message: the MSG part
+ *
+ * Frames @message as one datagram: invalid UTF-8 is replaced, C0 controls
+ * and DEL are written as `#` and three octal digits (as rsyslog does), so
+ * that text from a peer cannot start a second line, and the result is cut
+ * at a character boundary to the size cap.
+ *
+ * Returns: (transfer full): the datagram
+ *
+ * Since: 0.1
+ */
+GBytes *
+prov_syslog_format_datagram(ProvSyslog *self, const gchar *message)
+{
+	g_return_val_if_fail(PROV_IS_SYSLOG(self), NULL);
+	g_return_val_if_fail(message != NULL, NULL);
+
+	return prov_syslog_format(self, PROV_SYSLOG_PRI, message);
+}
+
+static void
+prov_syslog_send_to_target(ProvSyslog *self, ProvSyslogTarget *target, GBytes *datagram)
+{
+	if (target->address != NULL)
+		prov_syslog_send_to(self, target->address, datagram);
+	else if (target->queue->len < PROV_SYSLOG_QUEUE_MAX &&
+		 !g_cancellable_is_cancelled(target->cancellable))
+		g_ptr_array_add(target->queue, g_bytes_ref(datagram));
 }
 
 /**
@@ -466,16 +493,37 @@ prov_syslog_send(ProvSyslog *self, const gchar *message)
 		return;
 	datagram = prov_syslog_format_datagram(self, message);
 	for (guint i = 0; i < G_N_ELEMENTS(self->targets); i++) {
-		ProvSyslogTarget *target = self->targets[i];
-
-		if (target == NULL)
-			continue;
-		if (target->address != NULL)
-			prov_syslog_send_to(self, target->address, datagram);
-		else if (target->queue->len < PROV_SYSLOG_QUEUE_MAX &&
-			 !g_cancellable_is_cancelled(target->cancellable))
-			g_ptr_array_add(target->queue, g_bytes_ref(datagram));
+		if (self->targets[i] != NULL)
+			prov_syslog_send_to_target(self, self->targets[i], datagram);
 	}
+}
+
+/**
+ * prov_syslog_send_debug:
+ * @self: a #ProvSyslog
+ * @message: the MSG part
+ *
+ * Sends @message to the debug server alone (`Debug_Server`, reference
+ * 2.4), at severity debug (`<135>`), framed and capped as prov_syslog_send()
+ * does; nothing when no debug server is set. For the detail that
+ * `Debug_Level` adds, which the syslog server never gets.
+ *
+ * Since: 0.1
+ */
+void
+prov_syslog_send_debug(ProvSyslog *self, const gchar *message)
+{
+	ProvSyslogTarget *target;
+	g_autoptr(GBytes) datagram = NULL;
+
+	g_return_if_fail(PROV_IS_SYSLOG(self));
+	g_return_if_fail(message != NULL);
+
+	target = self->targets[1];
+	if (target == NULL)
+		return;
+	datagram = prov_syslog_format(self, PROV_SYSLOG_DEBUG_PRI, message);
+	prov_syslog_send_to_target(self, target, datagram);
 }
 
 /**

@@ -9,25 +9,13 @@
 
 #include "prov-api.h"
 #include "prov-clock.h"
+#include "prov-enums.h"
 #include "prov-macro.h"
 #include "prov-params.h"
 
 G_BEGIN_DECLS
 
-/**
- * ProvSyslogFormat:
- * @PROV_SYSLOG_FORMAT_RFC3164: `<PRI>MSG`, with a timestamp and HOSTNAME
- *   only when an identifier is set (reference 5.6)
- * @PROV_SYSLOG_FORMAT_RFC5424: `<PRI>1 TIMESTAMP HOSTNAME provisiond - - - MSG`
- * @PROV_SYSLOG_FORMAT_LAST: the number of formats
- *
- * Since: 0.1
- */
-typedef enum {
-	PROV_SYSLOG_FORMAT_RFC3164,
-	PROV_SYSLOG_FORMAT_RFC5424,
-	PROV_SYSLOG_FORMAT_LAST
-} ProvSyslogFormat;
+/* ProvSyslogFormat is in prov-enums.h, for the config file's [daemon] SyslogFormat */
 
 /**
  * ProvSyslogMessage:
@@ -47,12 +35,62 @@ typedef enum {
 	PROV_SYSLOG_MESSAGE_LAST
 } ProvSyslogMessage;
 
-#define PROV_SYSLOG_DEFAULT_PORT     514
+/**
+ * PROV_SYSLOG_DEFAULT_PORT:
+ *
+ * The port of a `Syslog_Server` or `Debug_Server` that names none.
+ *
+ * Since: 0.1
+ */
+#define PROV_SYSLOG_DEFAULT_PORT 514
+
+/**
+ * PROV_SYSLOG_DEFAULT_MAX_SIZE:
+ *
+ * The default largest datagram, in octets (R44: 480, which every syslog
+ * receiver accepts); `SyslogMaxSize` in the `[daemon]` group changes it.
+ *
+ * Since: 0.1
+ */
 #define PROV_SYSLOG_DEFAULT_MAX_SIZE 480
-#define PROV_SYSLOG_MIN_SIZE	     64
-#define PROV_SYSLOG_MAX_SIZE	     2048
-/* facility local0 (16), severity info (6): reference 5.6 */
+
+/**
+ * PROV_SYSLOG_MIN_SIZE:
+ *
+ * The smallest datagram size that may be configured, in octets.
+ *
+ * Since: 0.1
+ */
+#define PROV_SYSLOG_MIN_SIZE 64
+
+/**
+ * PROV_SYSLOG_MAX_SIZE:
+ *
+ * The largest datagram size that may be configured, in octets (R44).
+ *
+ * Since: 0.1
+ */
+#define PROV_SYSLOG_MAX_SIZE 2048
+
+/**
+ * PROV_SYSLOG_PRI:
+ *
+ * The priority of the resync messages: facility local0 (16), severity
+ * info (6), as reference 5.6 proposes.
+ *
+ * Since: 0.1
+ */
 #define PROV_SYSLOG_PRI 134
+
+/**
+ * PROV_SYSLOG_DEBUG_PRI:
+ *
+ * The priority of the `Debug_Server` detail: facility local0 (16), severity
+ * debug (7) (reference 2.4).
+ *
+ * Since: 0.1
+ */
+#define PROV_SYSLOG_DEBUG_PRI 135
 
 #define PROV_TYPE_SYSLOG (prov_syslog_get_type())
 PROV_API
@@ -82,6 +120,8 @@ PROV_API GBytes *
 prov_syslog_format_datagram(ProvSyslog *self, const gchar *message);
 PROV_API void
 prov_syslog_send(ProvSyslog *self, const gchar *message);
+PROV_API void
+prov_syslog_send_debug(ProvSyslog *self, const gchar *message);
 PROV_API gchar *
 prov_syslog_build_message(ProvParams *params, ProvMacro *macro, ProvSyslogMessage kind);
 PROV_API gboolean

@@ -12,6 +12,18 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ProvTransport:
+ *
+ * A way to fetch a profile, provided by a plugin and registered with
+ * prov_plugin_add_transport() for a URL scheme (`tftp`, `http`, `https`).
+ * The engine creates one per resync and fetches each URL of that scheme
+ * with it, handing in a #ProvFetchContext with the size cap, the timeouts,
+ * the User-Agent, the TLS material and the credentials. See
+ * #ProvTransportInterface.
+ *
+ * Since: 0.1
+ */
 #define PROV_TYPE_TRANSPORT (prov_transport_get_type())
 PROV_API
 G_DECLARE_INTERFACE(ProvTransport, prov_transport, PROV, TRANSPORT, GObject)
@@ -21,7 +33,7 @@ G_DECLARE_INTERFACE(ProvTransport, prov_transport, PROV, TRANSPORT, GObject)
  * @parent_iface: the parent interface
  * @fetch_async: starts fetching @uri within the context's size cap and
  *   timeouts; cancellable
- * @fetch_finish: (transfer full) the fetched bytes, or %NULL with an error
+ * @fetch_finish: (transfer full): the fetched bytes, or %NULL with an error
  * @upload_async: optional: sends @data to @uri (Report_Rule, reference 9.1)
  * @upload_finish: completes @upload_async
  *

@@ -34,6 +34,15 @@ typedef enum {
 	PROV_TRIGGER_ACTION_LAST
 } ProvTriggerAction;
 
+/**
+ * ProvTriggerHost:
+ *
+ * What a #ProvTrigger talks to: the engine, behind an interface, so that
+ * trigger plugins can be tested against a fake. See
+ * #ProvTriggerHostInterface.
+ *
+ * Since: 0.1
+ */
 #define PROV_TYPE_TRIGGER_HOST (prov_trigger_host_get_type())
 PROV_API
 G_DECLARE_INTERFACE(ProvTriggerHost, prov_trigger_host, PROV, TRIGGER_HOST, GObject)
@@ -44,9 +53,9 @@ G_DECLARE_INTERFACE(ProvTriggerHost, prov_trigger_host, PROV, TRIGGER_HOST, GObj
  * @request: asks for @action on behalf of @source (an address for logs and
  *   rate limiting, R23); %FALSE with an error when refused, for example
  *   over the rate limit
- * @get_config: (transfer none) the daemon's configuration, for the
+ * @get_config: (transfer none): the daemon's configuration, for the
  *   trigger's own group (`[http-trigger]`, `[sip-trigger]`)
- * @get_params: (transfer none) the parameters, for the credentials that
+ * @get_params: (transfer none): the parameters, for the credentials that
  *   authenticate callers; they are secrets and never logged
  *
  * The engine's side of a trigger: a trigger calls it after it has

@@ -12,6 +12,17 @@
 
 G_BEGIN_DECLS
 
+/**
+ * ProvTrigger:
+ *
+ * An inbound channel that asks for resyncs: the HTTP listener of the
+ * functional URLs and of XML Execute, the SIP listener of NOTIFY. A plugin
+ * registers it with prov_plugin_add_trigger() under a name; the engine
+ * starts it when the config file has its `[NAME-trigger]` group, and stops it
+ * with the engine. See #ProvTriggerInterface.
+ *
+ * Since: 0.1
+ */
 #define PROV_TYPE_TRIGGER (prov_trigger_get_type())
 PROV_API
 G_DECLARE_INTERFACE(ProvTrigger, prov_trigger, PROV, TRIGGER, GObject)

@@ -73,11 +73,25 @@ typedef enum {
 	PROV_XML_TOKEN_LAST
 } ProvXmlToken;
 
-/*
- * Sizes of the storage inside the reader; deeper documents and longer
- * attribute lists move to the heap, and only up to the caps.
+/**
+ * PROV_XML_READER_INLINE_DEPTH:
+ *
+ * The element depth that #ProvXmlReader keeps inside itself; a deeper
+ * document moves the element stack to the heap, and only up to the
+ * #ProvLimits caps.
+ *
+ * Since: 0.1
  */
-#define PROV_XML_READER_INLINE_DEPTH	  16
+#define PROV_XML_READER_INLINE_DEPTH 16
+
+/**
+ * PROV_XML_READER_INLINE_ATTRIBUTES:
+ *
+ * The attributes of one element that #ProvXmlReader keeps inside itself;
+ * more move to the heap, and only up to the #ProvLimits caps.
+ *
+ * Since: 0.1
+ */
 #define PROV_XML_READER_INLINE_ATTRIBUTES 16
 
 /**

@@ -18,6 +18,7 @@
 #include "prov-engine.h"
 #include "prov-enums.h"
 #include "prov-error.h"
+#include "prov-execute.h"
 #include "prov-fetch-context.h"
 #include "prov-fetch.h"
 #include "prov-key.h"

@@ -41,9 +41,13 @@ prov_ctl_option_field(ProvCtl *self, const gchar *name)
 		const gchar *name;
 		gpointer field;
 	} fields[] = {
-	    {"session", &self->session}, {"bus-address", &self->bus_address},
-	    {"json", &self->json},	 {"no-wait", &self->no_wait},
-	    {"timeout", &self->timeout}, {"group", &self->group},
+	    {"session", &self->session},
+	    {"bus-address", &self->bus_address},
+	    {"json", &self->json},
+	    {"no-wait", &self->no_wait},
+	    {"timeout", &self->timeout},
+	    {"group", &self->group},
+	    {"descriptions", &self->descriptions},
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
@@ -666,6 +670,76 @@ prov_ctl_escape(const gchar *text)
 			g_string_append_c(out, *p);
 	}
 	return g_string_free(out, FALSE);
+}
+
+/* @text with every number that is exactly @number (not part of a longer one) as {n} */
+static gchar *
+prov_ctl_number_to_placeholder(const gchar *text, const gchar *number)
+{
+	GString *out = g_string_sized_new(strlen(text) + 8);
+	gsize number_length = strlen(number);
+
+	for (const gchar *p = text; *p != '\0';) {
+		gsize length = strspn(p, "0123456789");
+
+		if (length == 0) {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		if (length == number_length && strncmp(p, number, length) == 0)
+			g_string_append(out, "{n}");
+		else
+			g_string_append_len(out, p, (gssize)length);
+		p += length;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/**
+ * prov_ctl_translate_description:
+ * @description: a parameter's description as the daemon sends it, in English
+ *
+ * The schema's descriptions are in the provisiond gettext domain
+ * (tools/extract-schema-strings extracts them). An instance of a template
+ * arrives with its index in place of {n} ("Enables line 2."), which the
+ * catalogue does not know: when the text has no translation, each number in
+ * it is tried as the index, and the template's translation gets it back.
+ * Descriptions from a vendor's schema stay as they are.
+ *
+ * Returns: (transfer full): the description in the user's language where the
+ *   catalogue has it, or @description
+ */
+gchar *
+prov_ctl_translate_description(const gchar *description)
+{
+	const gchar *translated;
+
+	if (description[0] == '\0')
+		return g_strdup("");
+	translated = g_dgettext(GETTEXT_PACKAGE, description);
+	if (translated != description)
+		return g_strdup(translated);
+	for (const gchar *p = description; *p != '\0';) {
+		gsize length = strspn(p, "0123456789");
+		g_autofree gchar *number = NULL;
+		g_autofree gchar *template = NULL;
+
+		if (length == 0) {
+			p++;
+			continue;
+		}
+		number = g_strndup(p, length);
+		p += length;
+		template = prov_ctl_number_to_placeholder(description, number);
+		translated = g_dgettext(GETTEXT_PACKAGE, template);
+		if (translated != template) {
+			g_autoptr(GString) instance = g_string_new(translated);
+
+			g_string_replace(instance, "{n}", number, 0);
+			return g_string_free(g_steal_pointer(&instance), FALSE);
+		}
+	}
+	return g_strdup(description);
 }
 
 gchar *

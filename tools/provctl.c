@@ -500,6 +500,10 @@ static const GOptionEntry prov_ctl_list_entries[] = {
     {"group", 'g', 0, G_OPTION_ARG_STRING, NULL,
      N_("List only the parameters of GROUP (for example Provisioning/Configuration_Profile)"),
      N_("GROUP")},
+    {"descriptions", 'd', 0, G_OPTION_ARG_NONE, NULL,
+     N_("Print each parameter's description below it, in your language where a translation "
+	"exists"),
+     NULL},
     {NULL},
 };
 
@@ -585,6 +589,15 @@ prov_ctl_list(ProvCtl *self, gint argc, gchar **argv, GError **error)
 			group = g_strdup(parameter_group);
 		}
 		prov_ctl_table_add_row(table, cells);
+		if (self->descriptions) {
+			g_autofree gchar *description = prov_ctl_translate_description(
+			    prov_ctl_lookup_string(parameter, "description"));
+			g_autofree gchar *escaped = prov_ctl_escape(description);
+			g_autofree gchar *line = g_strdup_printf("      %s", escaped);
+
+			if (escaped[0] != '\0')
+				prov_ctl_table_add_line(table, line);
+		}
 	}
 	prov_ctl_table_print(table, out);
 	fputs(out->str, stdout);
@@ -612,7 +625,9 @@ prov_ctl_plugins(ProvCtl *self, gint argc, gchar **argv, GError **error)
 	g_autoptr(GVariant) plugins = NULL;
 	g_autoptr(ProvCtlTable) table = prov_ctl_table_new(4);
 	g_autoptr(GString) out = g_string_new(NULL);
-	const gchar *header[] = {_("NAME"), _("STATUS"), _("PROVIDES"), _("FILE")};
+	/* TRANSLATORS: the column headings of the plugin table */
+	const gchar *header[] = {C_("column", "NAME"), C_("column", "STATUS"),
+				 C_("column", "PROVIDES"), C_("column", "FILE")};
 
 	if (!prov_ctl_parse_options(self, "",
 				    _("List the plugin modules provisiond loaded, what each "
@@ -839,9 +854,13 @@ main(int argc, char **argv)
 {
 	g_auto(ProvCtl) self = {0};
 	g_autoptr(GError) error = NULL;
+	const gchar *localedir;
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(GETTEXT_PACKAGE, PROV_LOCALEDIR);
+	/* PROV_LOCALEDIR: the catalogues of an uninstalled build (meson devenv sets it) */
+	localedir = g_getenv("PROV_LOCALEDIR");
+	bindtextdomain(GETTEXT_PACKAGE,
+		       localedir != NULL && localedir[0] != '\0' ? localedir : PROV_LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 	textdomain(GETTEXT_PACKAGE);
 	g_set_prgname("provctl");

@@ -49,6 +49,7 @@ typedef struct {
 	gboolean no_wait;
 	gint timeout;
 	gchar *group;
+	gboolean descriptions;
 
 	const gchar *command;
 	GDBusConnection *connection;
@@ -129,6 +130,8 @@ gchar *
 prov_ctl_format_value(GVariant *value);
 gchar *
 prov_ctl_escape(const gchar *text);
+gchar *
+prov_ctl_translate_description(const gchar *description);
 const gchar *
 prov_ctl_lookup_string(GVariant *dict, const gchar *key);
 gboolean

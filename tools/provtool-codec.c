@@ -189,11 +189,12 @@ prov_tool_decode(gint argc, gchar **argv, GError **error)
 	formats = prov_decode_context_get_formats(ctx);
 	if (self.verbose) {
 		g_autofree gchar *joined = g_strjoinv(", ", (gchar **)formats);
+		g_autofree gchar *input_size = prov_tool_format_bytes(g_bytes_get_size(input));
+		g_autofree gchar *output_size = prov_tool_format_bytes(g_bytes_get_size(output));
 
-		g_printerr(
-		    _("%s: %" G_GSIZE_FORMAT " bytes decoded (%s) to %" G_GSIZE_FORMAT " bytes\n"),
-		    argv[1], g_bytes_get_size(input), joined[0] != '\0' ? joined : _("plain XML"),
-		    g_bytes_get_size(output));
+		/* TRANSLATORS: FILE: N bytes decoded (gzip, aes) to N bytes */
+		g_printerr(_("%1$s: %2$s decoded (%3$s) to %4$s\n"), argv[1], input_size,
+			   joined[0] != '\0' ? joined : _("plain XML"), output_size);
 	}
 	return TRUE;
 }
@@ -301,7 +302,10 @@ prov_tool_encode(gint argc, gchar **argv, GError **error)
 	return prov_tool_codec_write_output(argv[2], data, error);
 }
 
-/* one line of the plugin table, padded to the widths of the header */
+/*
+ * one line of the plugin table: the columns have fixed widths, widened where
+ * a translated heading needs more
+ */
 static void
 prov_tool_plugins_append_row(GString *out,
 			     const gchar *name,
@@ -310,8 +314,18 @@ prov_tool_plugins_append_row(GString *out,
 			     const gchar *provides,
 			     const gchar *file)
 {
-	g_string_append_printf(out, "%-12s %-9s %-10s %-24s %s\n", name, version, kind, provides,
-			       file);
+	const gchar *cells[] = {name, version, kind, provides};
+	/* TRANSLATORS: the column headings of the plugin table */
+	const gchar *headings[] = {C_("column", "NAME"), C_("column", "VERSION"),
+				   C_("column", "KIND"), C_("column", "PROVIDES")};
+	const guint widths[] = {12, 9, 10, 24};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cells); i++) {
+		prov_tool_append_padded(out, cells[i],
+					MAX(widths[i], prov_tool_display_width(headings[i])));
+		g_string_append_c(out, ' ');
+	}
+	g_string_append_printf(out, "%s\n", file);
 }
 
 static gchar *
@@ -364,8 +378,9 @@ prov_tool_plugins(gint argc, gchar **argv, GError **error)
 	plugins = prov_plugin_loader_get_plugins(loader);
 	refused = prov_plugin_loader_get_refused(loader);
 	g_string_append_printf(out, _("Plugin directories: %s\n"), dirs);
-	prov_tool_plugins_append_row(out, _("NAME"), _("VERSION"), _("KIND"), _("PROVIDES"),
-				     _("FILE"));
+	prov_tool_plugins_append_row(out, C_("column", "NAME"), C_("column", "VERSION"),
+				     C_("column", "KIND"), C_("column", "PROVIDES"),
+				     C_("column", "FILE"));
 	for (guint i = 0; i < plugins->len; i++) {
 		ProvPlugin *plugin = g_ptr_array_index(plugins, i);
 		const gchar *file = prov_plugin_get_filename(plugin);
@@ -387,7 +402,7 @@ prov_tool_plugins(gint argc, gchar **argv, GError **error)
 	for (guint i = 0; i < refused->len; i++) {
 		ProvPlugin *plugin = g_ptr_array_index(refused, i);
 
-		g_string_append_printf(out, _("refused: %s: %s\n"),
+		g_string_append_printf(out, _("refused: %1$s: %2$s\n"),
 				       prov_plugin_get_filename(plugin),
 				       prov_plugin_get_refusal(plugin));
 	}

@@ -285,3 +285,39 @@ prov_tool_load_input(const gchar *path, gsize max, const gchar *limit, GError **
 	}
 	return g_mapped_file_get_bytes(mapped);
 }
+
+/* "1 byte", "2 bytes": the same message as provctl's */
+gchar *
+prov_tool_format_bytes(guint64 bytes)
+{
+	g_autofree gchar *number = g_strdup_printf("%" G_GUINT64_FORMAT, bytes);
+
+	return g_strdup_printf(ngettext("%s byte", "%s bytes", (gulong)MIN(bytes, G_MAXULONG)),
+			       number);
+}
+
+/* the columns @text takes on a terminal: CJK characters take two */
+guint
+prov_tool_display_width(const gchar *text)
+{
+	guint width = 0;
+
+	if (!g_utf8_validate(text, -1, NULL))
+		return (guint)strlen(text);
+	for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (g_unichar_iszerowidth(c))
+			continue;
+		width += g_unichar_iswide(c) ? 2 : 1;
+	}
+	return width;
+}
+
+void
+prov_tool_append_padded(GString *out, const gchar *text, guint width)
+{
+	g_string_append(out, text);
+	for (guint i = prov_tool_display_width(text); i < width; i++)
+		g_string_append_c(out, ' ');
+}

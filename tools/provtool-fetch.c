@@ -220,16 +220,20 @@ prov_tool_fetch(gint argc, gchar **argv, GError **error)
 	if (transport == NULL)
 		return FALSE;
 	if (self.verbose)
-		g_printerr(_("%s: User-Agent %s\n"), url, prov_fetch_context_get_user_agent(ctx));
+		g_printerr(_("%1$s: User-Agent %2$s\n"), url,
+			   prov_fetch_context_get_user_agent(ctx));
 
 	data = prov_tool_fetch_run(transport, url, ctx, &error_local);
 	if (data == NULL) {
 		prov_tool_fetch_describe_error(url, error_local, error);
 		return FALSE;
 	}
-	if (self.verbose)
-		g_printerr(_("%s: %" G_GSIZE_FORMAT " bytes fetched\n"), url,
-			   g_bytes_get_size(data));
+	if (self.verbose) {
+		g_autofree gchar *size = prov_tool_format_bytes(g_bytes_get_size(data));
+
+		/* TRANSLATORS: URL: N bytes fetched */
+		g_printerr(_("%1$s: %2$s fetched\n"), url, size);
+	}
 	if (!raw) {
 		g_autoptr(ProvDecodePipeline) pipeline =
 		    prov_decode_pipeline_new_from_loader(loader);

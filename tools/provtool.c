@@ -47,6 +47,37 @@ prov_tool_expand(gint argc, gchar **argv, GError **error)
 	return TRUE;
 }
 
+/*
+ * the labels of `provtool rule`: padded to the widest in the user's language,
+ * by display width, and to 10 columns at least
+ */
+static const gchar *const prov_tool_rule_labels[] = {
+    N_("assigns"),   N_("key"),	   N_("kdf"),	  N_("user"),	  N_("password"), N_("post"),
+    N_("alias map"), N_("report"), N_("ignored"), N_("url"),	  N_("server"),	  N_("scheme"),
+    N_("port"),	     N_("path"),   N_("result"),  N_("expanded"), N_("selected"),
+};
+
+static void
+prov_tool_print_field(const gchar *label, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
+
+static void
+prov_tool_print_field(const gchar *label, const gchar *format, ...)
+{
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree gchar *value = NULL;
+	guint width = 10;
+	va_list args;
+
+	for (guint i = 0; i < G_N_ELEMENTS(prov_tool_rule_labels); i++)
+		width = MAX(width, prov_tool_display_width(_(prov_tool_rule_labels[i])));
+	va_start(args, format);
+	value = g_strdup_vprintf(format, args);
+	va_end(args);
+	prov_tool_append_padded(out, label, width);
+	g_string_append_printf(out, " %s\n", value);
+	g_print("%s", out->str);
+}
+
 static void
 prov_tool_print_rule_alternative(ProvTool *self, const ProvRuleAlternative *alternative)
 {
@@ -56,55 +87,59 @@ prov_tool_print_rule_alternative(ProvTool *self, const ProvRuleAlternative *alte
 	ProvRuleKdf kdf = prov_rule_alternative_get_kdf(alternative, &iterations);
 
 	for (guint i = 0; i < prov_rule_alternative_get_n_assignments(alternative); i++) {
-		g_print("%-10s %s = \"%s\"\n", i == 0 ? _("assigns") : "",
-			prov_rule_alternative_get_assignment_name(alternative, i),
-			prov_rule_alternative_get_assignment_value(alternative, i));
+		prov_tool_print_field(i == 0 ? _("assigns") : "", "%s = \"%s\"",
+				      prov_rule_alternative_get_assignment_name(alternative, i),
+				      prov_rule_alternative_get_assignment_value(alternative, i));
 	}
 	/* keys and passwords are never printed, only whether they are there */
 	if (prov_rule_alternative_get_key(alternative) != NULL)
-		g_print("%-10s %s\n", _("key"), _("set (decrypts with AES-256-CBC)"));
+		prov_tool_print_field(_("key"), "%s", _("set (decrypts with AES-256-CBC)"));
 	if (kdf == PROV_RULE_KDF_PBKDF2)
-		g_print("%-10s %s, %u iterations\n", _("kdf"), prov_rule_kdf_to_string(kdf),
-			iterations);
+		prov_tool_print_field(
+		    _("kdf"), ngettext("%1$s, %2$u iteration", "%1$s, %2$u iterations", iterations),
+		    prov_rule_kdf_to_string(kdf), iterations);
 	else if (kdf != PROV_RULE_KDF_AUTO)
-		g_print("%-10s %s\n", _("kdf"), prov_rule_kdf_to_string(kdf));
+		prov_tool_print_field(_("kdf"), "%s", prov_rule_kdf_to_string(kdf));
 	if (prov_rule_alternative_get_uid(alternative) != NULL)
-		g_print("%-10s %s\n", _("user"), prov_rule_alternative_get_uid(alternative));
+		prov_tool_print_field(_("user"), "%s", prov_rule_alternative_get_uid(alternative));
 	if (prov_rule_alternative_get_pwd(alternative) != NULL)
-		g_print("%-10s %s\n", _("password"), _("set"));
+		prov_tool_print_field(_("password"), "%s", _("set"));
 	if (prov_rule_alternative_get_post(alternative) != '\0')
-		g_print("%-10s GPP_%c\n", _("post"),
-			g_ascii_toupper(prov_rule_alternative_get_post(alternative)));
+		prov_tool_print_field(_("post"), "GPP_%c",
+				      g_ascii_toupper(prov_rule_alternative_get_post(alternative)));
 	if (prov_rule_alternative_get_alias(alternative) != '\0')
-		g_print("%-10s GPP_%c\n", _("alias map"),
-			g_ascii_toupper(prov_rule_alternative_get_alias(alternative)));
+		prov_tool_print_field(
+		    _("alias map"), "GPP_%c",
+		    g_ascii_toupper(prov_rule_alternative_get_alias(alternative)));
 	if (prov_rule_alternative_get_delta(alternative))
-		g_print("%-10s %s\n", _("report"), "--delta");
+		prov_tool_print_field(_("report"), "%s", "--delta");
 	if (prov_rule_alternative_get_status(alternative))
-		g_print("%-10s %s\n", _("report"), "--status");
+		prov_tool_print_field(_("report"), "%s", "--status");
 	for (guint i = 0; unknown != NULL && unknown[i] != NULL; i++)
-		g_print("%-10s %s\n", _("ignored"), unknown[i]);
+		prov_tool_print_field(_("ignored"), "%s", unknown[i]);
 
 	if (!prov_rule_alternative_has_url(alternative)) {
-		g_print("%-10s %s\n", _("url"), _("none: the assignments only"));
+		prov_tool_print_field(_("url"), "%s", _("none: the assignments only"));
 		return;
 	}
 	if (prov_rule_alternative_get_host(alternative) == NULL && default_server == NULL) {
-		g_print("%-10s %s\n", _("server"),
-			_("none in the rule: DefaultServer (DHCP option 66) is used"));
+		prov_tool_print_field(
+		    _("server"), "%s",
+		    _("none in the rule: DefaultServer (DHCP option 66) is used"));
 	} else {
 		g_autofree gchar *url =
 		    prov_rule_alternative_build_url(alternative, default_server);
 
-		g_print("%-10s %s\n", _("url"), url);
-		g_print("%-10s %s\n", _("server"),
-			prov_rule_alternative_get_host(alternative) != NULL
-			    ? prov_rule_alternative_get_host(alternative)
-			    : default_server);
+		prov_tool_print_field(_("url"), "%s", url);
+		prov_tool_print_field(_("server"), "%s",
+				      prov_rule_alternative_get_host(alternative) != NULL
+					  ? prov_rule_alternative_get_host(alternative)
+					  : default_server);
 	}
-	g_print("%-10s %s\n", _("scheme"), prov_rule_alternative_get_scheme(alternative));
-	g_print("%-10s %u\n", _("port"), prov_rule_alternative_get_port(alternative));
-	g_print("%-10s %s\n", _("path"), prov_rule_alternative_get_path_and_query(alternative));
+	prov_tool_print_field(_("scheme"), "%s", prov_rule_alternative_get_scheme(alternative));
+	prov_tool_print_field(_("port"), "%u", prov_rule_alternative_get_port(alternative));
+	prov_tool_print_field(_("path"), "%s",
+			      prov_rule_alternative_get_path_and_query(alternative));
 }
 
 static gboolean
@@ -134,22 +169,24 @@ prov_tool_rule(gint argc, gchar **argv, GError **error)
 	}
 	/* printed from the parsed rule, so literal keys and passwords are masked too */
 	if (prov_rule_is_empty(rule)) {
-		g_print("%-10s %s\n", _("result"),
-			prov_rule_is_commented(rule) ? _("commented out: the rule is skipped")
-						     : _("empty: the rule is skipped"));
+		prov_tool_print_field(_("result"), "%s",
+				      prov_rule_is_commented(rule)
+					  ? _("commented out: the rule is skipped")
+					  : _("empty: the rule is skipped"));
 		return TRUE;
 	}
 	shown = prov_rule_to_string(rule);
-	g_print("%-10s %s\n", _("expanded"), shown);
+	prov_tool_print_field(_("expanded"), "%s", shown);
 	alternative = prov_rule_select(
 	    rule, prov_device_get_software_version(prov_config_get_device(self.config)));
 	if (alternative == NULL) {
-		g_print("%-10s %s\n", _("result"),
-			_("no alternative's condition holds: the rule is skipped"));
+		prov_tool_print_field(_("result"), "%s",
+				      _("no alternative's condition holds: the rule is skipped"));
 		return TRUE;
 	}
-	g_print("%-10s %u / %u\n", _("selected"), prov_rule_alternative_get_index(alternative) + 1,
-		prov_rule_get_n_alternatives(rule));
+	prov_tool_print_field(_("selected"), "%u / %u",
+			      prov_rule_alternative_get_index(alternative) + 1,
+			      prov_rule_get_n_alternatives(rule));
 	prov_tool_print_rule_alternative(&self, alternative);
 	return TRUE;
 }
@@ -214,10 +251,11 @@ prov_tool_read_profile(ProvTool *self,
 		return FALSE;
 	}
 	if (self->verbose) {
-		g_printerr(_("%s: %u assignments, %u parameters, %u unknown names skipped\n"), path,
-			   prov_params_transaction_get_n_assignments(transaction),
-			   prov_params_transaction_get_n_parameters(transaction),
-			   prov_params_transaction_get_n_skipped(transaction));
+		g_printerr(
+		    _("%1$s: %2$u assignments, %3$u parameters, %4$u unknown names skipped\n"),
+		    path, prov_params_transaction_get_n_assignments(transaction),
+		    prov_params_transaction_get_n_parameters(transaction),
+		    prov_params_transaction_get_n_skipped(transaction));
 	}
 	return TRUE;
 }
@@ -340,7 +378,7 @@ prov_tool_apply(gint argc, gchar **argv, GError **error)
 	for (guint i = 0; changed[i] != NULL; i++)
 		g_print("%s=%s\n", changed[i],
 			prov_params_get_display_value(self.params, changed[i]));
-	g_printerr(_("%s: %u changed, %u unchanged, %u unknown names skipped\n"), argv[1],
+	g_printerr(_("%1$s: %2$u changed, %3$u unchanged, %4$u unknown names skipped\n"), argv[1],
 		   prov_params_transaction_get_n_applied(transaction),
 		   prov_params_transaction_get_n_unchanged(transaction),
 		   prov_params_transaction_get_n_skipped(transaction));
@@ -444,9 +482,13 @@ main(int argc, char **argv)
 {
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *prgname = NULL;
+	const gchar *localedir;
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(GETTEXT_PACKAGE, PROV_LOCALEDIR);
+	/* PROV_LOCALEDIR: the catalogues of an uninstalled build (meson devenv sets it) */
+	localedir = g_getenv("PROV_LOCALEDIR");
+	bindtextdomain(GETTEXT_PACKAGE,
+		       localedir != NULL && localedir[0] != '\0' ? localedir : PROV_LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 	textdomain(GETTEXT_PACKAGE);
 

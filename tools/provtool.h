@@ -57,6 +57,14 @@ prov_tool_write_stdout(GString *text);
 GBytes *
 prov_tool_load_input(const gchar *path, gsize max, const gchar *limit, GError **error);
 
+/* formatting for people: translated labels line up by display width, not bytes */
+gchar *
+prov_tool_format_bytes(guint64 bytes);
+guint
+prov_tool_display_width(const gchar *text);
+void
+prov_tool_append_padded(GString *out, const gchar *text, guint width);
+
 /* the commands; each returns FALSE with @error set on failure */
 gboolean
 prov_tool_encode(gint argc, gchar **argv, GError **error);

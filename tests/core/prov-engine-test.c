@@ -570,17 +570,23 @@ prov_test_syslog_listen(guint16 *port)
 
 /* the datagrams already sent: a loopback send arrives before the call returns */
 static gchar *
-prov_test_syslog_receive(Fixture *fixture)
+prov_test_socket_receive(GSocket *socket)
 {
 	gchar buffer[4096];
 	gssize len;
 
-	if (!g_socket_condition_timed_wait(fixture->syslog, G_IO_IN, 0, NULL, NULL))
+	if (!g_socket_condition_timed_wait(socket, G_IO_IN, 0, NULL, NULL))
 		return NULL;
-	len = g_socket_receive(fixture->syslog, buffer, sizeof(buffer) - 1, NULL, NULL);
+	len = g_socket_receive(socket, buffer, sizeof(buffer) - 1, NULL, NULL);
 	g_assert_cmpint(len, >, 0);
 	buffer[len] = '\0';
 	return g_strdup(buffer);
+}
+
+static gchar *
+prov_test_syslog_receive(Fixture *fixture)
+{
+	return prov_test_socket_receive(fixture->syslog);
 }
 
 static void
@@ -1918,6 +1924,161 @@ prov_test_properties(Fixture *fixture, gconstpointer user_data)
 	g_assert_cmpint(prov_resync_result_get_start_time(result), ==, PROV_TEST_WALL_START);
 }
 
+/* reference 5.6 and R44: [daemon] SyslogFormat=rfc5424 and SyslogMaxSize reach the syslog */
+static void
+prov_test_syslog_config(Fixture *fixture, gconstpointer user_data)
+{
+	static const gchar header[] = "<134>1 2026-01-01T00:00:00.000000Z - provisiond - - - ";
+	ProvSyslog *syslog = prov_engine_get_syslog(fixture->engine);
+	g_autoptr(ProvResyncResult) result = NULL;
+	g_autofree gchar *expected = NULL;
+	g_autofree gchar *request = NULL;
+	g_autofree gchar *success = NULL;
+
+	g_assert_cmpint(prov_syslog_get_format(syslog), ==, PROV_SYSLOG_FORMAT_RFC5424);
+	g_assert_cmpuint(prov_syslog_get_max_size(syslog), ==, 128);
+	prov_test_serve("tftp://192.168.1.200/basic.txt", PROV_TEST_BASIC_TXT);
+	result = prov_test_resync(fixture, -1, "tftp://192.168.1.200/basic.txt");
+	g_assert_cmpint(prov_resync_result_get_status(result), ==, PROV_RESYNC_STATUS_SUCCESS);
+
+	/* the request line is longer than 128 octets framed: cut there, never split */
+	expected = g_strconcat(header,
+			       "ATA192-MPP 00:0e:08:ab:cd:ef -- Requesting resync "
+			       "tftp://192.168.1.200:69/basic.txt",
+			       NULL);
+	g_assert_cmpuint(strlen(expected), >, 128);
+	expected[128] = '\0';
+	request = prov_test_syslog_receive(fixture);
+	g_assert_cmpstr(request, ==, expected);
+	success = prov_test_syslog_receive(fixture);
+	g_assert_nonnull(success);
+	g_assert_true(g_str_has_prefix(success, header));
+	g_assert_cmpuint(strlen(success), ==, 128);
+	g_assert_null(prov_test_syslog_receive(fixture));
+}
+
+/* R44: without [daemon] keys, RFC 3164 framing and datagrams of at most 480 octets */
+static void
+prov_test_syslog_default_size(Fixture *fixture, gconstpointer user_data)
+{
+	ProvSyslog *syslog = prov_engine_get_syslog(fixture->engine);
+	g_autoptr(ProvResyncResult) result = NULL;
+	g_autoptr(GString) template = g_string_new("$PN ");
+	g_autoptr(GString) expected = g_string_new("<134>ATA192-MPP ");
+	g_autofree gchar *request = NULL;
+
+	g_assert_cmpint(prov_syslog_get_format(syslog), ==, PROV_SYSLOG_FORMAT_RFC3164);
+	g_assert_cmpuint(prov_syslog_get_max_size(syslog), ==, 480);
+	for (guint i = 0; i < 600; i++)
+		g_string_append_c(template, (gchar)('a' + i % 26));
+	prov_test_set(fixture, "Log_Resync_Request_Msg", template->str, "Log_Resync_Success_Msg",
+		      "", NULL);
+	prov_test_serve("tftp://192.168.1.200/basic.txt", PROV_TEST_BASIC_TXT);
+	result = prov_test_resync(fixture, -1, "tftp://192.168.1.200/basic.txt");
+	g_assert_cmpint(prov_resync_result_get_status(result), ==, PROV_RESYNC_STATUS_SUCCESS);
+	g_string_append(expected, template->str + strlen("$PN "));
+	g_string_truncate(expected, 480);
+	request = prov_test_syslog_receive(fixture);
+	g_assert_cmpstr(request, ==, expected->str);
+	g_assert_null(prov_test_syslog_receive(fixture));
+}
+
+/* the datagrams the debug server got, each checked for secrets (R42) */
+static GPtrArray *
+prov_test_debug_receive_all(GSocket *debug)
+{
+	GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+
+	for (gchar *line = prov_test_socket_receive(debug); line != NULL;
+	     line = prov_test_socket_receive(debug)) {
+		g_assert_null(strstr(line, "secret"));
+		g_ptr_array_add(lines, line);
+	}
+	return lines;
+}
+
+/*
+ * reference 2.4: the debug server gets a copy of every syslog message and,
+ * from Debug_Level 1, a detail line per rule that the syslog server never
+ * gets: 1 status, size and URL; 2 also decoders and counts; 3 also timings
+ * (0 on the manual clock). No secret reaches either server (R42).
+ */
+static void
+prov_test_debug_level(Fixture *fixture, gconstpointer user_data)
+{
+	static const gchar request[] = "<134>ATA192-MPP 00:0e:08:ab:cd:ef -- Requesting resync "
+				       "tftp://192.168.1.200:69/enc.cfg";
+	static const gchar success[] = "<134>ATA192-MPP 00:0e:08:ab:cd:ef -- Successful resync "
+				       "tftp://192.168.1.200:69/enc.cfg";
+	const gchar *profile = "ENC:ZIP:<flat-profile><GPP_E>e</GPP_E></flat-profile>";
+	const gchar *rule = "[--key $SA] tftp://192.168.1.200/enc.cfg";
+	g_autoptr(GSocket) debug = NULL;
+	g_autofree gchar *debug_server = NULL;
+	gsize bytes = strlen(profile);
+	guint16 port = 0;
+
+	debug = prov_test_syslog_listen(&port);
+	debug_server = g_strdup_printf("127.0.0.1:%u", port);
+	prov_test_set(fixture, "Debug_Server", debug_server, "GPP_SA", "secret", NULL);
+	prov_test_serve("tftp://192.168.1.200/enc.cfg", profile);
+	for (guint level = 0; level <= 3; level++) {
+		g_autoptr(ProvResyncResult) result = NULL;
+		g_autoptr(GPtrArray) lines = NULL;
+		g_autofree gchar *level_text = g_strdup_printf("%u", level);
+		g_autoptr(GString) detail = NULL;
+		gboolean first = level == 0;
+
+		prov_test_set(fixture, "Debug_Level", level_text, NULL);
+		result = prov_test_resync(fixture, -1, rule);
+		g_assert_cmpint(prov_resync_result_get_status(result), ==,
+				PROV_RESYNC_STATUS_SUCCESS);
+		/* the syslog server: the two messages, never a detail line */
+		prov_test_syslog_expect(fixture, (const gchar *[]){request, success, NULL});
+		lines = prov_test_debug_receive_all(debug);
+		g_assert_cmpuint(lines->len, ==, level == 0 ? 2 : 3);
+		g_assert_cmpstr(g_ptr_array_index(lines, 0), ==, request);
+		g_assert_cmpstr(g_ptr_array_index(lines, 1), ==, success);
+		if (level == 0)
+			continue;
+		/* the first resync applied GPP_E, the later ones find it unchanged */
+		detail = g_string_new(NULL);
+		g_string_append_printf(detail, "<135>rule one-shot status=%s bytes=%zu",
+				       first ? "success" : "unchanged", bytes);
+		if (level >= 2)
+			g_string_append_printf(detail,
+					       " decoded-bytes=%zu decoders=fakecrypt,fakezip "
+					       "applied=%u unchanged=%u skipped=0",
+					       bytes - 8, first ? 1u : 0u, first ? 0u : 1u);
+		if (level >= 3)
+			g_string_append(detail, " fetch-time=0 decode-time=0 parse-time=0 "
+						"apply-time=0 duration=0");
+		g_string_append(detail, " url=tftp://192.168.1.200/enc.cfg");
+		g_assert_cmpstr(g_ptr_array_index(lines, 2), ==, detail->str);
+	}
+
+	/* a failure: its line too, after the failure message */
+	{
+		g_autoptr(ProvResyncResult) result = NULL;
+		g_autoptr(GPtrArray) lines = NULL;
+
+		prov_test_set(fixture, "Debug_Level", "1", NULL);
+		result = prov_test_resync(fixture, -1, "tftp://192.168.1.200/missing.cfg");
+		g_assert_cmpint(prov_resync_result_get_status(result), ==,
+				PROV_RESYNC_STATUS_FAILED);
+		lines = prov_test_debug_receive_all(debug);
+		g_assert_cmpuint(lines->len, ==, 3);
+		g_assert_cmpstr(
+		    g_ptr_array_index(lines, 1), ==,
+		    "<134>ATA192-MPP 00:0e:08:ab:cd:ef -- Resync failed: file not found");
+		g_assert_cmpstr(g_ptr_array_index(lines, 2), ==,
+				"<135>rule one-shot status=failed bytes=0 "
+				"url=tftp://192.168.1.200/missing.cfg");
+		prov_test_syslog_expect(fixture,
+					(const gchar *[]){g_ptr_array_index(lines, 0),
+							  g_ptr_array_index(lines, 1), NULL});
+	}
+}
+
 static void
 prov_test_add(const gchar *path, void (*func)(Fixture *, gconstpointer), const gchar *extra_config)
 {
@@ -1960,6 +2121,10 @@ main(int argc, char **argv)
 	prov_test_add("/prov/engine/restricted-domains", prov_test_restricted_domains, "");
 	prov_test_add("/prov/engine/restart-required", prov_test_restart_required, "");
 	prov_test_add("/prov/engine/properties", prov_test_properties, "");
+	prov_test_add("/prov/engine/syslog-config", prov_test_syslog_config,
+		      "SyslogFormat=rfc5424\nSyslogMaxSize=128\n");
+	prov_test_add("/prov/engine/syslog-default-size", prov_test_syslog_default_size, "");
+	prov_test_add("/prov/engine/debug-level", prov_test_debug_level, "");
 	g_test_add_func("/prov/engine/params-for-config", prov_test_params_for_config);
 	return g_test_run();
 }

@@ -1251,6 +1251,54 @@ prov_params_test_transaction_r5(ProvParamsFixture *fixture, gconstpointer user_d
 	g_assert_cmpuint(prov_params_get_n_state_writes(fixture->params), ==, 0);
 }
 
+/*
+ * commit reuses what validate worked out, but only while the values it was
+ * compared with stand: a commit in between (or a factory value, or a state
+ * load) makes it compare again, so nothing is written or signalled twice
+ */
+static void
+prov_params_test_transaction_validate_then_commit(ProvParamsFixture *fixture,
+						  gconstpointer user_data)
+{
+	g_autoptr(ProvParamsTransaction) first = prov_params_transaction_new(fixture->params);
+	g_autoptr(ProvParamsTransaction) second = prov_params_transaction_new(fixture->params);
+	g_autoptr(ProvParamsTransaction) third = prov_params_transaction_new(fixture->params);
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(prov_params_transaction_set(first, "GPP_A", "x", PROV_ACCESS_UNSET, NULL, 1,
+						  1, &error));
+	g_assert_true(prov_params_transaction_validate(first, &error));
+	g_assert_cmpuint(prov_params_transaction_get_n_applied(first), ==, 1);
+	g_assert_cmpstr(prov_params_transaction_get_changed(first)[0], ==, "GPP_A");
+
+	/* the same value arrives first by another way */
+	g_assert_true(prov_params_transaction_set(second, "GPP_A", "x", PROV_ACCESS_UNSET, NULL, 1,
+						  1, &error));
+	g_assert_true(prov_params_transaction_commit(second, &error));
+	g_assert_cmpuint(fixture->n_signals, ==, 1);
+	g_assert_cmpuint(prov_params_get_n_state_writes(fixture->params), ==, 1);
+
+	g_assert_true(prov_params_transaction_commit(first, &error));
+	g_assert_no_error(error);
+	g_assert_true(prov_params_transaction_is_unchanged(first));
+	g_assert_cmpuint(prov_params_transaction_get_n_unchanged(first), ==, 1);
+	g_assert_cmpuint(fixture->n_signals, ==, 1);
+	g_assert_cmpuint(prov_params_get_n_state_writes(fixture->params), ==, 1);
+
+	/* nothing in between: the validated changes are the ones committed */
+	g_assert_true(prov_params_transaction_set(third, "GPP_A", "y", PROV_ACCESS_UNSET, NULL, 1,
+						  1, &error));
+	g_assert_true(prov_params_transaction_set(third, "GPP_B", "x", PROV_ACCESS_UNSET, NULL, 2,
+						  1, &error));
+	g_assert_true(prov_params_transaction_validate(third, &error));
+	g_assert_true(prov_params_transaction_commit(third, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(prov_params_transaction_get_n_applied(third), ==, 2);
+	g_assert_cmpuint(fixture->n_signals, ==, 2);
+	g_assert_cmpstr(prov_params_get_value(fixture->params, "GPP_A"), ==, "y");
+	g_assert_cmpstr(prov_params_get_value(fixture->params, "GPP_B"), ==, "x");
+}
+
 typedef struct {
 	GString *out;
 	gboolean redact;
@@ -1912,6 +1960,9 @@ main(int argc, char **argv)
 		   prov_params_fixture_teardown);
 	g_test_add("/prov/params/transaction/r5-idempotent", ProvParamsFixture, NULL,
 		   prov_params_fixture_setup, prov_params_test_transaction_r5,
+		   prov_params_fixture_teardown);
+	g_test_add("/prov/params/transaction/validate-then-commit", ProvParamsFixture, NULL,
+		   prov_params_fixture_setup, prov_params_test_transaction_validate_then_commit,
 		   prov_params_fixture_teardown);
 	g_test_add("/prov/params/transaction/r7-duplicates", ProvParamsFixture, NULL,
 		   prov_params_fixture_setup, prov_params_test_transaction_r7,

@@ -359,6 +359,40 @@ prov_syslog_test_debug_server(Fixture *fixture, gconstpointer user_data)
 	g_assert_null(prov_syslog_test_receive(debug, FALSE));
 }
 
+/* reference 2.4: the Debug_Level detail goes to the debug server alone, at severity debug */
+static void
+prov_syslog_test_send_debug(Fixture *fixture, gconstpointer user_data)
+{
+	g_autoptr(GSocket) debug = NULL;
+	g_autofree gchar *server = NULL;
+	g_autofree gchar *detail = NULL;
+	g_autofree gchar *framed = NULL;
+	guint16 port = 0;
+
+	(void)user_data;
+	/* no debug server: nothing anywhere */
+	prov_syslog_send_debug(fixture->syslog, "detail");
+	g_assert_null(prov_syslog_test_receive(fixture->listener, FALSE));
+
+	debug = prov_syslog_test_listen(&port);
+	server = g_strdup_printf("127.0.0.1:%u", port);
+	g_assert_true(prov_syslog_set_debug_server(fixture->syslog, server, NULL));
+	prov_syslog_send_debug(fixture->syslog, "rule Profile_Rule status=success\nbytes=61");
+	detail = prov_syslog_test_receive(debug, TRUE);
+	g_assert_cmpstr(detail, ==, "<135>rule Profile_Rule status=success#012bytes=61");
+	g_assert_null(prov_syslog_test_receive(fixture->listener, FALSE));
+
+	/* the same framing and cap as the syslog messages */
+	prov_syslog_set_format(fixture->syslog, PROV_SYSLOG_FORMAT_RFC5424);
+	g_assert_true(prov_syslog_set_max_size(fixture->syslog, 64, NULL));
+	prov_syslog_send_debug(fixture->syslog, "rule Profile_Rule status=success bytes=61 "
+						"url=tftp://192.168.1.200/basic.txt");
+	framed = prov_syslog_test_receive(debug, TRUE);
+	g_assert_true(g_str_has_prefix(framed, "<135>1 2026-"));
+	g_assert_cmpuint(strlen(framed), ==, 64);
+	g_assert_null(prov_syslog_test_receive(fixture->listener, FALSE));
+}
+
 /* R45: a port with nothing listening (ICMP port unreachable) never delays the caller */
 static void
 prov_syslog_test_unreachable(Fixture *fixture, gconstpointer user_data)
@@ -405,6 +439,7 @@ main(int argc, char **argv)
 	ADD("/prov/syslog/s2", prov_syslog_test_s2);
 	ADD("/prov/syslog/percent", prov_syslog_test_percent);
 	ADD("/prov/syslog/debug-server", prov_syslog_test_debug_server);
+	ADD("/prov/syslog/send-debug", prov_syslog_test_send_debug);
 	ADD("/prov/syslog/unreachable", prov_syslog_test_unreachable);
 #undef ADD
 	return g_test_run();

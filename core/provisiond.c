@@ -249,7 +249,9 @@ prov_daemon_find_state_dir(ProvDaemon *self)
 static gboolean
 prov_daemon_load_params(ProvDaemon *self, GError **error)
 {
-	g_autofree gchar *state_dir = prov_daemon_find_state_dir(self);
+	g_autofree gchar *found = prov_daemon_find_state_dir(self);
+	/* absolute: the custom CA in it becomes a TLS anchor file, which GIO wants absolute */
+	g_autofree gchar *state_dir = g_canonicalize_filename(found, NULL);
 
 	/* the state holds secrets: only the daemon's user may read it */
 	if (g_mkdir_with_parents(state_dir, 0700) != 0) {

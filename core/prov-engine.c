@@ -809,6 +809,9 @@ prov_engine_resync_async(ProvEngine *self,
  * @result: the result passed to the callback
  * @error: return location for a #GError
  *
+ * Completes prov_engine_resync_async(). A resync that ran and failed is
+ * not an error here: its #ProvResyncResult says how it failed.
+ *
  * Returns: (transfer full): the outcome, or %NULL with %PROV_ERROR_BUSY
  *
  * Since: 0.1
@@ -2142,6 +2145,8 @@ prov_engine_report_async(ProvEngine *self,
  * @result: the result passed to the callback
  * @error: return location for a #GError
  *
+ * Completes prov_engine_report_async().
+ *
  * Returns: %TRUE when the report was delivered
  *
  * Since: 0.1
@@ -2591,6 +2596,9 @@ prov_engine_get_default_server(ProvEngine *self)
  *   DHCP option 66, 150 or 160 gives it; %NULL or empty returns to
  *   `[daemon] DefaultServer`
  * @error: return location for a #GError
+ *
+ * Sets the server that a rule without a host fetches from, as a DHCP hook
+ * learns it; #ProvEngine:default-server is notified.
  *
  * Returns: %FALSE with %PROV_ERROR_INVALID_ARGUMENT when @server is malformed
  *

@@ -28,6 +28,9 @@ G_BEGIN_DECLS
  * @PROV_ENGINE_STATE_RESYNCING: a resync runs
  * @PROV_ENGINE_STATE_LAST: the number of values
  *
+ * What the engine is doing: #ProvEngine:state, the daemon's `State`
+ * property and the first line of `provctl status`.
+ *
  * Since: 0.1
  */
 typedef enum {

@@ -18,6 +18,19 @@
 /* how much of a refused URL or name a message quotes */
 #define PROV_EXECUTE_QUOTE_MAX 64
 
+/**
+ * ProvExecute:
+ *
+ * The parser of Cisco XML Execute objects (reference 7.2), which remote
+ * triggers receive in an HTTP POST to `/CGI/Execute` or in a SIP NOTIFY
+ * with `Event: XML-Service`. It reads the object with #ProvXmlReader within
+ * the #ProvLimits caps and %PROV_EXECUTE_MAX_SIZE, and accepts only
+ * `Resync:[rule]` and `Reboot` items (R21): a trigger acts on the items of
+ * an accepted object, and on nothing of a refused one. It is fuzzed
+ * (`tests/fuzz/fuzz-execute.c`).
+ *
+ * Since: 0.1
+ */
 struct _ProvExecute {
 	GObject parent_instance;
 	ProvLimits limits;

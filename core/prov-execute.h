@@ -13,11 +13,34 @@
 
 G_BEGIN_DECLS
 
-/* the standard CiscoIPPhoneExecute object holds at most three items (reference 7.2) */
+/**
+ * PROV_EXECUTE_MAX_ITEMS:
+ *
+ * The most `ExecuteItem` elements an object may hold: the standard
+ * `CiscoIPPhoneExecute` object holds at most three (reference 7.2).
+ *
+ * Since: 0.1
+ */
 #define PROV_EXECUTE_MAX_ITEMS 3
-/* an Execute object is a few hundred bytes; anything this large is not one */
+
+/**
+ * PROV_EXECUTE_MAX_SIZE:
+ *
+ * The largest Execute object prov_execute_parse() reads, in bytes. An
+ * Execute object is a few hundred bytes; anything this large is not one.
+ *
+ * Since: 0.1
+ */
 #define PROV_EXECUTE_MAX_SIZE (16 * 1024)
-/* the URL attribute of one item, which carries a whole profile rule */
+
+/**
+ * PROV_EXECUTE_MAX_URL_LENGTH:
+ *
+ * The longest `URL` attribute of one item, in bytes; it carries a whole
+ * profile rule after `Resync:`.
+ *
+ * Since: 0.1
+ */
 #define PROV_EXECUTE_MAX_URL_LENGTH 2048
 
 /**

@@ -99,25 +99,6 @@ prov_tool_codec_context(ProvTool *self, ProvToolCodec *codec, GError **error)
 	return g_steal_pointer(&ctx);
 }
 
-/* OUT is written whole or not at all; `-` is standard output */
-static gboolean
-prov_tool_codec_write_output(const gchar *path, GBytes *data, GError **error)
-{
-	gsize length = 0;
-	const gchar *bytes = g_bytes_get_data(data, &length);
-
-	if (g_strcmp0(path, "-") == 0) {
-		if (fwrite(bytes, 1, length, stdout) != length || fflush(stdout) != 0) {
-			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
-				    "standard output: %s", g_strerror(errno));
-			return FALSE;
-		}
-		return TRUE;
-	}
-	return g_file_set_contents_full(path, bytes, (gssize)length, G_FILE_SET_CONTENTS_CONSISTENT,
-					0644, error);
-}
-
 /* the directories the loader reads, whether or not they exist */
 static gchar *
 prov_tool_codec_describe_directories(ProvTool *self)
@@ -184,7 +165,7 @@ prov_tool_decode(gint argc, gchar **argv, GError **error)
 		g_propagate_error(error, g_steal_pointer(&error_local));
 		return FALSE;
 	}
-	if (!prov_tool_codec_write_output(argv[2], output, error))
+	if (!prov_tool_write_output(argv[2], output, error))
 		return FALSE;
 	formats = prov_decode_context_get_formats(ctx);
 	if (self.verbose) {
@@ -299,7 +280,7 @@ prov_tool_encode(gint argc, gchar **argv, GError **error)
 		g_bytes_unref(data);
 		data = encrypted;
 	}
-	return prov_tool_codec_write_output(argv[2], data, error);
+	return prov_tool_write_output(argv[2], data, error);
 }
 
 /*

@@ -286,6 +286,51 @@ prov_tool_load_input(const gchar *path, gsize max, const gchar *limit, GError **
 	return g_mapped_file_get_bytes(mapped);
 }
 
+static gboolean
+prov_tool_write_in_place(const gchar *path, const gchar *bytes, gsize length, GError **error)
+{
+	FILE *stream = fopen(path, "w");
+	gboolean written;
+
+	if (stream == NULL) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	written = length == 0 || fwrite(bytes, 1, length, stream) == length;
+	if (fclose(stream) != 0)
+		written = FALSE;
+	if (!written) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", path,
+			    g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* OUT is written whole (temporary file, then rename) or not at all; `-` is standard output */
+gboolean
+prov_tool_write_output(const gchar *path, GBytes *data, GError **error)
+{
+	gsize length = 0;
+	const gchar *bytes = g_bytes_get_data(data, &length);
+
+	if (g_strcmp0(path, "-") == 0) {
+		if ((length > 0 && fwrite(bytes, 1, length, stdout) != length) ||
+		    fflush(stdout) != 0) {
+			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+				    "standard output: %s", g_strerror(errno));
+			return FALSE;
+		}
+		return TRUE;
+	}
+	/* a device or pipe such as /dev/null is written in place: a rename would replace it */
+	if (g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_IS_REGULAR))
+		return prov_tool_write_in_place(path, bytes, length, error);
+	return g_file_set_contents_full(path, bytes != NULL ? bytes : "", (gssize)length,
+					G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+}
+
 /* "1 byte", "2 bytes": the same message as provctl's */
 gchar *
 prov_tool_format_bytes(guint64 bytes)

@@ -80,51 +80,6 @@ prov_tool_fetch_decode_context(ProvTool *self, const ProvRuleAlternative *altern
 	return ctx;
 }
 
-static gboolean
-prov_tool_fetch_write_special(const gchar *path, const gchar *bytes, gsize length, GError **error)
-{
-	FILE *stream = fopen(path, "w");
-	gboolean written;
-
-	if (stream == NULL) {
-		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", path,
-			    g_strerror(errno));
-		return FALSE;
-	}
-	written = length == 0 || fwrite(bytes, 1, length, stream) == length;
-	if (fclose(stream) != 0)
-		written = FALSE;
-	if (!written) {
-		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", path,
-			    g_strerror(errno));
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/* OUT is written whole (temporary file, then rename) or not at all; `-` is standard output */
-static gboolean
-prov_tool_fetch_write_output(const gchar *path, GBytes *data, GError **error)
-{
-	gsize length = 0;
-	const gchar *bytes = g_bytes_get_data(data, &length);
-
-	if (g_strcmp0(path, "-") == 0) {
-		if ((length > 0 && fwrite(bytes, 1, length, stdout) != length) ||
-		    fflush(stdout) != 0) {
-			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
-				    "standard output: %s", g_strerror(errno));
-			return FALSE;
-		}
-		return TRUE;
-	}
-	/* a device or pipe such as /dev/null is written in place: a rename would replace it */
-	if (g_file_test(path, G_FILE_TEST_EXISTS) && !g_file_test(path, G_FILE_TEST_IS_REGULAR))
-		return prov_tool_fetch_write_special(path, bytes, length, error);
-	return g_file_set_contents_full(path, bytes != NULL ? bytes : "", (gssize)length,
-					G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
-}
-
 /*
  * URL: reason, once: some transports name the URL in their messages already;
  * Resync_Fails_On_FNF's case reads "file not found" as the devices log it
@@ -248,5 +203,5 @@ prov_tool_fetch(gint argc, gchar **argv, GError **error)
 		g_bytes_unref(data);
 		data = decoded;
 	}
-	return prov_tool_fetch_write_output(argv[2], data, error);
+	return prov_tool_write_output(argv[2], data, error);
 }

@@ -56,6 +56,8 @@ void
 prov_tool_write_stdout(GString *text);
 GBytes *
 prov_tool_load_input(const gchar *path, gsize max, const gchar *limit, GError **error);
+gboolean
+prov_tool_write_output(const gchar *path, GBytes *data, GError **error);
 
 /* formatting for people: translated labels line up by display width, not bytes */
 gchar *

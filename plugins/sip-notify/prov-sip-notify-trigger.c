@@ -920,9 +920,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ProvSipConnection, prov_sip_connection_unref)
 static void
 prov_sip_connection_close_cb(GObject *source, GAsyncResult *res, gpointer user_data)
 {
-	g_autoptr(ProvSipConnection) connection = user_data;
-
 	g_io_stream_close_finish(G_IO_STREAM(source), res, NULL);
+	prov_sip_connection_unref(user_data);
 }
 
 static void

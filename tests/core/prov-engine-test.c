@@ -461,11 +461,20 @@ prov_test_trigger_stop(ProvTrigger *trigger)
 	prov_test_trigger_host = NULL;
 }
 
+static gchar **
+prov_test_trigger_dup_addresses(ProvTrigger *trigger)
+{
+	const gchar *addresses[] = {"192.0.2.1:8080", NULL};
+
+	return g_strdupv((gchar **)addresses);
+}
+
 static void
 prov_test_trigger_iface_init(ProvTriggerInterface *iface)
 {
 	iface->start = prov_test_trigger_start;
 	iface->stop = prov_test_trigger_stop;
+	iface->dup_addresses = prov_test_trigger_dup_addresses;
 }
 
 G_DEFINE_TYPE_WITH_CODE(ProvTestTrigger,
@@ -1692,17 +1701,41 @@ prov_test_cancel(Fixture *fixture, gconstpointer user_data)
 	g_assert_cmpint(prov_engine_get_state(fixture->engine), ==, PROV_ENGINE_STATE_IDLE);
 }
 
+static void
+prov_test_triggers_notify_cb(GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+	(*(guint *)user_data)++;
+}
+
 /* reference 7.1: a trigger named http runs with [http-trigger]; its requests reach the engine */
 static void
 prov_test_triggers(Fixture *fixture, gconstpointer user_data)
 {
 	g_autoptr(GError) error = NULL;
+	g_autoptr(GVariant) triggers = NULL;
+	g_autoptr(GVariant) record = NULL;
+	g_autofree const gchar **addresses = NULL;
+	const gchar *name = NULL;
 	guint accepted = 0;
+	guint notified = 0;
+	gulong notify_id;
 
 	prov_test_serve("tftp://192.168.1.50/basic.txt", PROV_TEST_BASIC_TXT);
 	g_assert_null(prov_test_trigger_host);
+	notify_id = g_signal_connect(fixture->engine, "notify::triggers",
+				     G_CALLBACK(prov_test_triggers_notify_cb), &notified);
 	prov_engine_start(fixture->engine);
 	g_assert_cmpuint(prov_engine_get_triggers(fixture->engine)->len, ==, 1);
+	/* the D-Bus Triggers property: the registered name and the bound addresses */
+	g_assert_cmpuint(notified, ==, 1);
+	triggers = g_variant_ref_sink(prov_engine_dup_triggers_variant(fixture->engine));
+	g_assert_cmpstr(g_variant_get_type_string(triggers), ==, "aa{sv}");
+	g_assert_cmpuint(g_variant_n_children(triggers), ==, 1);
+	record = g_variant_get_child_value(triggers, 0);
+	g_assert_true(g_variant_lookup(record, "name", "&s", &name));
+	g_assert_cmpstr(name, ==, "http");
+	g_assert_true(g_variant_lookup(record, "addresses", "^a&s", &addresses));
+	g_assert_cmpstrv(addresses, ((const gchar *[]){"192.0.2.1:8080", NULL}));
 	g_assert_true(prov_test_trigger_host == PROV_TRIGGER_HOST(fixture->engine));
 	g_assert_true(prov_trigger_host_get_params(prov_test_trigger_host) == fixture->params);
 	g_assert_true(prov_trigger_host_get_config(prov_test_trigger_host) == fixture->config);
@@ -1748,6 +1781,11 @@ prov_test_triggers(Fixture *fixture, gconstpointer user_data)
 	prov_engine_stop(fixture->engine);
 	g_assert_null(prov_test_trigger_host);
 	g_assert_cmpuint(prov_engine_get_triggers(fixture->engine)->len, ==, 0);
+	g_assert_cmpuint(notified, ==, 2);
+	g_signal_handler_disconnect(fixture->engine, notify_id);
+	g_clear_pointer(&triggers, g_variant_unref);
+	triggers = g_variant_ref_sink(prov_engine_dup_triggers_variant(fixture->engine));
+	g_assert_cmpuint(g_variant_n_children(triggers), ==, 0);
 }
 
 /* without its config group a trigger does not start */

@@ -538,7 +538,7 @@ fuzz_dbus_init(void)
 	g_assert_true(prov_dbus_daemon_export(fuzz->daemon_denied, fuzz->server,
 					      FUZZ_DBUS_DENIED_PATH, &error));
 	g_assert_no_error(error);
-	/* the properties of the first engine, as later ones get them */
+	/* from now on the digest covers the exported properties too */
 	g_free(fuzz->digest);
 	fuzz->digest = fuzz_dbus_digest();
 	g_free(fuzz->current);

@@ -402,7 +402,7 @@ prov_it_sip_test_transport(gconstpointer user_data)
 	g_autofree gchar *out = NULL;
 	g_autofree gchar *err = NULL;
 	g_autofree gchar *listening = NULL;
-	g_autofree gchar *log = NULL;
+	g_autoptr(GVariant) reboot = NULL;
 
 	if (prov_it_skip_without_tftp())
 		return;
@@ -433,8 +433,8 @@ prov_it_sip_test_transport(gconstpointer user_data)
 	/* reference 7.3: check-sync;reboot=true asks for a reboot, not a resync */
 	g_assert_true(
 	    prov_it_sip_run(&sip, transport, "notify-auth.xml", "check-sync;reboot=true", NULL));
-	g_assert_nonnull(
-	    prov_it_daemon_take_signal(sip.daemon, "RebootRequested", PROV_IT_TIMEOUT_MS));
+	reboot = prov_it_daemon_take_signal(sip.daemon, "RebootRequested", PROV_IT_TIMEOUT_MS);
+	g_assert_nonnull(reboot);
 
 	prov_it_daemon_flush(sip.daemon);
 	g_assert_cmpuint(prov_it_daemon_count_signals(sip.daemon, "ResyncStarted"), ==,
@@ -449,6 +449,7 @@ prov_it_sip_test_resync_from_sip(gconstpointer user_data)
 {
 	const gchar *transport = user_data;
 	ProvItSip sip = {0};
+	g_autoptr(GVariant) reboot = NULL;
 
 	if (prov_it_skip_without_tftp())
 		return;
@@ -458,8 +459,8 @@ prov_it_sip_test_resync_from_sip(gconstpointer user_data)
 	g_assert_true(prov_it_sip_run(&sip, transport, "notify-auth-forbidden.xml", "resync", NULL));
 	prov_it_sip_assert_nothing(&sip);
 	g_assert_true(prov_it_sip_run(&sip, transport, "notify-auth.xml", "reboot_now", NULL));
-	g_assert_nonnull(
-	    prov_it_daemon_take_signal(sip.daemon, "RebootRequested", PROV_IT_TIMEOUT_MS));
+	reboot = prov_it_daemon_take_signal(sip.daemon, "RebootRequested", PROV_IT_TIMEOUT_MS);
+	g_assert_nonnull(reboot);
 	prov_it_daemon_flush(sip.daemon);
 	g_assert_cmpuint(prov_it_daemon_count_signals(sip.daemon, "ResyncStarted"), ==, 0);
 	prov_it_sip_stop(&sip);

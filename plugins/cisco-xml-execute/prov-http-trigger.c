@@ -229,10 +229,7 @@ prov_http_trigger_answer_phone_error(SoupServerMessage *msg, guint status, guint
 }
 
 static void
-prov_http_trigger_refuse(SoupServerMessage *msg,
-			 ProvHttpEndpoint endpoint,
-			 guint status,
-			 const gchar *reason)
+prov_http_trigger_refuse(SoupServerMessage *msg, guint status, const gchar *reason)
 {
 	g_autofree gchar *source = prov_http_trigger_dup_source(msg);
 
@@ -404,7 +401,7 @@ prov_http_trigger_warn_trusted(ProvHttpTrigger *self)
 	self->warned_trusted = trusted;
 }
 
-/* R21, R22: digest for @accounts; %TRUE with the user name kept on @msg */
+/* R21, R22: digest for @accounts; %TRUE with the account's role kept on @msg */
 static gboolean
 prov_http_trigger_authenticate(ProvHttpTrigger *self,
 			       SoupServerMessage *msg,
@@ -430,7 +427,7 @@ prov_http_trigger_authenticate(ProvHttpTrigger *self,
 		return TRUE;
 	case PROV_HTTP_DIGEST_RESULT_MALFORMED:
 		/* RFC 2617 3.2.2.5: a digest uri that does not name the request is a bad request */
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_BAD_REQUEST,
+		prov_http_trigger_refuse(msg, SOUP_STATUS_BAD_REQUEST,
 					 "malformed digest credentials, or their uri does not name "
 					 "this request");
 		return FALSE;
@@ -454,7 +451,7 @@ prov_http_trigger_admit_account(ProvHttpTrigger *self,
 	if (endpoint != PROV_HTTP_ENDPOINT_EXECUTE) {
 		if (!prov_http_trigger_account_exists(self, msg, PROV_HTTP_EMPTY_ADMIN,
 						      "Admin_Password", accounts[0].password)) {
-			prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_FORBIDDEN,
+			prov_http_trigger_refuse(msg, SOUP_STATUS_FORBIDDEN,
 						 "no admin account: Admin_Password is empty");
 			return FALSE;
 		}
@@ -473,7 +470,7 @@ prov_http_trigger_admit_account(ProvHttpTrigger *self,
 			prov_http_trigger_account_exists(self, msg, PROV_HTTP_EMPTY_XML,
 							 "XML_User_Name or XML_Password", "");
 			prov_http_trigger_refuse(
-			    msg, endpoint, SOUP_STATUS_FORBIDDEN,
+			    msg, SOUP_STATUS_FORBIDDEN,
 			    "no XML account: XML_User_Name or XML_Password is empty");
 			return FALSE;
 		}
@@ -486,7 +483,7 @@ prov_http_trigger_admit_account(ProvHttpTrigger *self,
 		/* stricter than the MPP default, which skips authentication then (R21) */
 		if (!prov_http_trigger_account_exists(self, msg, PROV_HTTP_EMPTY_USER,
 						      "User_Password", accounts[1].password)) {
-			prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_FORBIDDEN,
+			prov_http_trigger_refuse(msg, SOUP_STATUS_FORBIDDEN,
 						 "no user account: User_Password is empty");
 			return FALSE;
 		}
@@ -509,17 +506,17 @@ prov_http_trigger_admit(ProvHttpTrigger *self, SoupServerMessage *msg, ProvHttpE
 	const gchar *reason = NULL;
 
 	if (endpoint == PROV_HTTP_ENDPOINT_UNKNOWN) {
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_NOT_FOUND, "not found");
+		prov_http_trigger_refuse(msg, SOUP_STATUS_NOT_FOUND, "not found");
 		return FALSE;
 	}
 	if (endpoint == PROV_HTTP_ENDPOINT_UNSUPPORTED) {
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_NOT_IMPLEMENTED,
+		prov_http_trigger_refuse(msg, SOUP_STATUS_NOT_IMPLEMENTED,
 					 "not supported by provisiond: it has no firmware upgrade "
 					 "and no configuration import or export over HTTP");
 		return FALSE;
 	}
 	if (g_strcmp0(method, wanted) != 0) {
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_METHOD_NOT_ALLOWED,
+		prov_http_trigger_refuse(msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
 					 endpoint == PROV_HTTP_ENDPOINT_EXECUTE
 					     ? "method not allowed: use POST"
 					     : "method not allowed: use GET");
@@ -529,32 +526,32 @@ prov_http_trigger_admit(ProvHttpTrigger *self, SoupServerMessage *msg, ProvHttpE
 	}
 	/* the cap must hold before the body is read, so its length must be known first */
 	if (encoding != SOUP_ENCODING_NONE && encoding != SOUP_ENCODING_CONTENT_LENGTH) {
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_LENGTH_REQUIRED,
+		prov_http_trigger_refuse(msg, SOUP_STATUS_LENGTH_REQUIRED,
 					 "a request body needs a Content-Length");
 		return FALSE;
 	}
 	if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
 	    (guint64)soup_message_headers_get_content_length(headers) > self->max_body_size) {
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+		prov_http_trigger_refuse(msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
 					 "request body too large");
 		return FALSE;
 	}
 	reason = prov_http_trigger_check_site(msg);
 	if (reason != NULL) {
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_FORBIDDEN, reason);
+		prov_http_trigger_refuse(msg, SOUP_STATUS_FORBIDDEN, reason);
 		return FALSE;
 	}
 	if (endpoint == PROV_HTTP_ENDPOINT_RESYNC) {
 		g_autofree gchar *rule = NULL;
 
 		if (!prov_http_trigger_decode_rule(msg, &rule, &reason)) {
-			prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_BAD_REQUEST, reason);
+			prov_http_trigger_refuse(msg, SOUP_STATUS_BAD_REQUEST, reason);
 			return FALSE;
 		}
 	}
 	if (endpoint == PROV_HTTP_ENDPOINT_EXECUTE &&
 	    prov_http_trigger_body_kind(msg) == PROV_HTTP_BODY_NONE) {
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+		prov_http_trigger_refuse(msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
 					 "send the object as application/x-www-form-urlencoded "
 					 "XML=..., or as text/xml");
 		return FALSE;
@@ -563,7 +560,7 @@ prov_http_trigger_admit(ProvHttpTrigger *self, SoupServerMessage *msg, ProvHttpE
 	/* the gates: reference 7.1 (MPP) and 7.2 */
 	if (endpoint == PROV_HTTP_ENDPOINT_EXECUTE &&
 	    !prov_http_trigger_get_bool(self, "CISCO_XML_EXE_Enable", FALSE)) {
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_FORBIDDEN,
+		prov_http_trigger_refuse(msg, SOUP_STATUS_FORBIDDEN,
 					 "XML Execute is disabled (CISCO_XML_EXE_Enable is No)");
 		return FALSE;
 	}
@@ -571,7 +568,7 @@ prov_http_trigger_admit(ProvHttpTrigger *self, SoupServerMessage *msg, ProvHttpE
 	    (!prov_http_trigger_get_bool(self, "Enable_Web_Server", TRUE) ||
 	     !prov_http_trigger_get_bool(self, "Enable_Direct_Action_Url", TRUE))) {
 		prov_http_trigger_refuse(
-		    msg, endpoint, SOUP_STATUS_FORBIDDEN,
+		    msg, SOUP_STATUS_FORBIDDEN,
 		    "functional URLs are disabled (Enable_Web_Server or Enable_Direct_Action_Url "
 		    "is No)");
 		return FALSE;
@@ -659,7 +656,7 @@ prov_http_trigger_functional(ProvHttpTrigger *self,
 
 	if (endpoint == PROV_HTTP_ENDPOINT_RESYNC &&
 	    !prov_http_trigger_decode_rule(msg, &rule, &reason)) {
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_BAD_REQUEST, reason);
+		prov_http_trigger_refuse(msg, SOUP_STATUS_BAD_REQUEST, reason);
 		return;
 	}
 	if (!prov_http_trigger_request(self, msg, action, rule, &error)) {
@@ -814,7 +811,7 @@ prov_http_trigger_handler_cb(SoupServer *server,
 	else if (endpoint == PROV_HTTP_ENDPOINT_RESYNC || endpoint == PROV_HTTP_ENDPOINT_REBOOT)
 		prov_http_trigger_functional(self, msg, endpoint);
 	else
-		prov_http_trigger_refuse(msg, endpoint, SOUP_STATUS_NOT_FOUND, "not found");
+		prov_http_trigger_refuse(msg, SOUP_STATUS_NOT_FOUND, "not found");
 }
 
 /* ---- ProvTrigger ---- */

@@ -86,14 +86,14 @@ fuzz_sip_message(const guint8 *data, const ProvSipFrame *frame)
 
 		if (!prov_sip_authorization_validate(authorization, NULL))
 			continue;
-		expected = prov_sip_digest_compute(
-		    authorization->username, authorization->realm, "password", message->method,
-		    authorization->uri, authorization->nonce, authorization->nc,
-		    authorization->cnonce, authorization->qop);
+		expected = prov_sip_digest_compute(authorization->username, authorization->realm,
+						   "password", message->method, authorization->uri,
+						   authorization->nonce, authorization->nc,
+						   authorization->cnonce, authorization->qop);
 		g_assert_cmpuint(strlen(expected), ==, 32);
 		prov_sip_digest_equal(expected, authorization->response);
-		g_assert_true(prov_sip_message_find_authorization(
-				  message, authorization->realm) != NULL);
+		g_assert_true(prov_sip_message_find_authorization(message, authorization->realm) !=
+			      NULL);
 	}
 	fuzz_sip_check_response(message->echo);
 }

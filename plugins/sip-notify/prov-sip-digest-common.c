@@ -124,8 +124,8 @@ prov_sip_authorization_validate(const ProvSipAuthorization *authorization, GErro
 	else if (!prov_sip_is_set(authorization->cnonce))
 		missing = "cnonce";
 	if (missing != NULL) {
-		g_set_error(error, PROV_ERROR, PROV_ERROR_PROTOCOL,
-			    "digest credentials without %s", missing);
+		g_set_error(error, PROV_ERROR, PROV_ERROR_PROTOCOL, "digest credentials without %s",
+			    missing);
 		return FALSE;
 	}
 	if (g_ascii_strcasecmp(authorization->qop, "auth") != 0) {

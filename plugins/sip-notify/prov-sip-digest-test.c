@@ -151,8 +151,8 @@ test_nonces_single_use(void)
 	/* another source, or another realm: refused, and the nonce stays for its owner */
 	g_assert_false(prov_sip_nonces_take(nonces, nonce, "192.0.2.2", "realm", 2000, &failures));
 	g_assert_false(prov_sip_nonces_take(nonces, nonce, "192.0.2.1", "other", 2000, &failures));
-	g_assert_false(prov_sip_nonces_take(nonces, "unknown", "192.0.2.1", "realm", 2000,
-					    &failures));
+	g_assert_false(
+	    prov_sip_nonces_take(nonces, "unknown", "192.0.2.1", "realm", 2000, &failures));
 	g_assert_cmpuint(failures, ==, 99);
 	g_assert_true(prov_sip_nonces_take(nonces, nonce, "192.0.2.1", "realm", 2000, &failures));
 	g_assert_cmpuint(failures, ==, 1);
@@ -169,8 +169,8 @@ test_nonces_expire(void)
 	g_autofree gchar *late = prov_sip_nonces_issue(nonces, "h", "r", 0, 10);
 	guint failures = 0;
 
-	g_assert_false(prov_sip_nonces_take(nonces, nonce, "h", "r", PROV_SIP_NONCE_LIFETIME,
-					    &failures));
+	g_assert_false(
+	    prov_sip_nonces_take(nonces, nonce, "h", "r", PROV_SIP_NONCE_LIFETIME, &failures));
 	g_assert_true(
 	    prov_sip_nonces_take(nonces, late, "h", "r", PROV_SIP_NONCE_LIFETIME + 9, &failures));
 	g_assert_cmpuint(prov_sip_nonces_get_size(nonces), ==, 0);
@@ -189,8 +189,8 @@ test_nonces_bounded(void)
 	for (guint i = 0; i < PROV_SIP_NONCES_PER_SOURCE_MAX + 5; i++)
 		g_ptr_array_add(issued, prov_sip_nonces_issue(nonces, "flood", "r", 0, i + 1));
 	g_assert_cmpuint(prov_sip_nonces_get_size(nonces), ==, PROV_SIP_NONCES_PER_SOURCE_MAX + 1);
-	g_assert_false(prov_sip_nonces_take(nonces, g_ptr_array_index(issued, 0), "flood", "r",
-					    100, &failures));
+	g_assert_false(prov_sip_nonces_take(nonces, g_ptr_array_index(issued, 0), "flood", "r", 100,
+					    &failures));
 	g_assert_true(prov_sip_nonces_take(nonces, g_ptr_array_index(issued, issued->len - 1),
 					   "flood", "r", 100, &failures));
 	g_assert_true(prov_sip_nonces_take(nonces, victim, "victim", "r", 100, &failures));

@@ -53,11 +53,8 @@ prov_sip_nonces_new(gint64 lifetime);
 void
 prov_sip_nonces_free(ProvSipNonces *self);
 gchar *
-prov_sip_nonces_issue(ProvSipNonces *self,
-		      const gchar *source,
-		      const gchar *realm,
-		      guint failures,
-		      gint64 now);
+prov_sip_nonces_issue(
+    ProvSipNonces *self, const gchar *source, const gchar *realm, guint failures, gint64 now);
 gboolean
 prov_sip_nonces_take(ProvSipNonces *self,
 		     const gchar *nonce,

@@ -12,7 +12,8 @@
 
 #include "prov-sip-message.h"
 
-/* RFC 3261 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
+/* RFC 3261 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
+ */
 static gboolean
 prov_sip_is_token_char(gchar c)
 {
@@ -278,8 +279,8 @@ prov_sip_check_section(const gchar *section,
 	}
 	if (*content_length > PROV_SIP_BODY_MAX) {
 		g_set_error(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED,
-			    "Content-Length %" G_GUINT64_FORMAT " exceeds %u bytes", *content_length,
-			    PROV_SIP_BODY_MAX);
+			    "Content-Length %" G_GUINT64_FORMAT " exceeds %u bytes",
+			    *content_length, PROV_SIP_BODY_MAX);
 		return FALSE;
 	}
 	return TRUE;
@@ -766,8 +767,8 @@ prov_sip_message_fill(ProvSipMessage *message,
 	if (uri_end == NULL || uri_end == uri_start + 1)
 		return prov_sip_message_fail(error, "no Request-URI");
 	message->request_uri = g_strndup(uri_start + 1, (gsize)(uri_end - uri_start - 1));
-	message->uri_scheme = g_ascii_strdown(
-	    sip->req_uri->scheme != NULL ? sip->req_uri->scheme : "", -1);
+	message->uri_scheme =
+	    g_ascii_strdown(sip->req_uri->scheme != NULL ? sip->req_uri->scheme : "", -1);
 	message->uri_user = g_strdup(sip->req_uri->username);
 	message->uri_host = g_strdup(sip->req_uri->host);
 
@@ -813,7 +814,8 @@ prov_sip_message_fill(ProvSipMessage *message,
 		osip_authorization_t *source = osip_list_get(&sip->authorizations, i);
 		ProvSipAuthorization *authorization;
 
-		if (source->auth_type == NULL || g_ascii_strcasecmp(source->auth_type, "Digest") != 0)
+		if (source->auth_type == NULL ||
+		    g_ascii_strcasecmp(source->auth_type, "Digest") != 0)
 			continue;
 		authorization = g_new0(ProvSipAuthorization, 1);
 		authorization->username = prov_sip_unquote(source->username);
@@ -926,7 +928,8 @@ gboolean
 prov_sip_event_parse(const gchar *value, gchar **package, GHashTable **params, GError **error)
 {
 	g_auto(GStrv) parts = g_strsplit(value, ";", -1);
-	g_autoptr(GHashTable) table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GHashTable) table =
+	    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autofree gchar *name = NULL;
 
 	name = g_strstrip(g_strdup(parts[0] != NULL ? parts[0] : ""));
@@ -937,7 +940,9 @@ prov_sip_event_parse(const gchar *value, gchar **package, GHashTable **params, G
 	}
 	for (guint i = 1; parts[0] != NULL && parts[i] != NULL; i++) {
 		g_auto(GStrv) pair = g_strsplit(parts[i], "=", 2);
-		g_autofree gchar *key = g_strstrip(g_ascii_strdown(pair[0], -1));
+		/* an empty parameter (`resync;`) splits into nothing */
+		g_autofree gchar *key =
+		    g_strstrip(g_ascii_strdown(pair[0] != NULL ? pair[0] : "", -1));
 
 		if (!prov_sip_is_token(key, strlen(key)) || g_hash_table_contains(table, key)) {
 			g_set_error_literal(error, PROV_ERROR, PROV_ERROR_PROTOCOL,
@@ -945,8 +950,9 @@ prov_sip_event_parse(const gchar *value, gchar **package, GHashTable **params, G
 			return FALSE;
 		}
 		g_hash_table_insert(table, g_steal_pointer(&key),
-				    pair[1] != NULL ? prov_sip_unquote(g_strstrip(pair[1]))
-						    : g_strdup(""));
+				    pair[0] != NULL && pair[1] != NULL
+					? prov_sip_unquote(g_strstrip(pair[1]))
+					: g_strdup(""));
 	}
 	*package = g_steal_pointer(&name);
 	*params = g_steal_pointer(&table);

@@ -228,7 +228,8 @@ test_frame_bytes(void)
 {
 	const gchar nul[] = NOTIFY_HEAD "Subject: a\0b\r\nContent-Length: 0\r\n\r\n";
 	const gchar *bad[] = {
-	    NOTIFY_HEAD "Subject: a\x01" "b\r\nContent-Length: 0\r\n\r\n",
+	    NOTIFY_HEAD "Subject: a\x01"
+			"b\r\nContent-Length: 0\r\n\r\n",
 	    NOTIFY_HEAD "Subject: a\rb\r\nContent-Length: 0\r\n\r\n",
 	    NOTIFY_HEAD "Subject: \xff\xfe\r\nContent-Length: 0\r\n\r\n",
 	    NOTIFY_HEAD "No colon here\r\nContent-Length: 0\r\n\r\n",
@@ -248,8 +249,7 @@ parse(const gchar *text, GError **error)
 {
 	ProvSipFrame frame;
 
-	g_assert_cmpint(scan(text, strlen(text), FALSE, &frame, NULL), ==,
-			PROV_SIP_FRAME_COMPLETE);
+	g_assert_cmpint(scan(text, strlen(text), FALSE, &frame, NULL), ==, PROV_SIP_FRAME_COMPLETE);
 	return prov_sip_message_parse((const guint8 *)text, &frame, error);
 }
 
@@ -418,9 +418,10 @@ test_echo_raw(void)
 	/* two Call-IDs, or none: no response */
 	{
 		const gchar *two = NOTIFY_HEAD "i: other\r\nContent-Length: 0\r\n\r\n";
-		const gchar *none = "NOTIFY sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
-				    "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCSeq: 1 NOTIFY\r\n"
-				    "Content-Length: 0\r\n\r\n";
+		const gchar *none =
+		    "NOTIFY sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+		    "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCSeq: 1 NOTIFY\r\n"
+		    "Content-Length: 0\r\n\r\n";
 		ProvSipFrame frame_two;
 		ProvSipFrame frame_none;
 
@@ -433,9 +434,10 @@ test_echo_raw(void)
 	}
 	/* control characters in the Call-ID: nothing to echo safely */
 	{
-		const gchar *bad = "NOTIFY sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
-				   "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: a\x01\r\n"
-				   "CSeq: 1 NOTIFY\r\nContent-Length: 0\r\n\r\n";
+		const gchar *bad =
+		    "NOTIFY sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+		    "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCall-ID: a\x01\r\n"
+		    "CSeq: 1 NOTIFY\r\nContent-Length: 0\r\n\r\n";
 		ProvSipFrame frame_bad;
 
 		g_assert_cmpint(scan(bad, strlen(bad), FALSE, &frame_bad, NULL), ==,
@@ -502,15 +504,16 @@ test_response(void)
 						    "192.0.2.1:5061;rport=5062;branch=z9hG4bK-1;"
 						    "received=192.0.2.1, SIP/2.0/UDP x\r\n"));
 		/* To has a tag already: none is added */
-		g_assert_nonnull(strstr(other_text, "\r\nTo: \"a;tag=no\" <sip:c@d;tag=no>;Tag=yes\r\n"));
+		g_assert_nonnull(
+		    strstr(other_text, "\r\nTo: \"a;tag=no\" <sip:c@d;tag=no>;Tag=yes\r\n"));
 	}
 	/* the same host and no rport: the Via as it was */
 	{
 		g_autoptr(ProvSipMessage) same = parse(NOTIFY, &error);
 		g_autofree gchar *same_text = NULL;
 
-		prov_sip_echo_set_received(same->echo, same->via_host, same->via_rport,
-					   "192.0.2.1", 5061);
+		prov_sip_echo_set_received(same->echo, same->via_host, same->via_rport, "192.0.2.1",
+					   5061);
 		same_text = build(same->echo, 200, NULL, NULL);
 		g_assert_nonnull(
 		    strstr(same_text, "\r\nVia: SIP/2.0/UDP 192.0.2.1:5061;branch=z9hG4bK-1\r\n"));
@@ -526,7 +529,12 @@ test_event(void)
 	g_autofree gchar *package = NULL;
 	g_autoptr(GHashTable) params = NULL;
 	g_autoptr(GError) error = NULL;
-	const gchar *bad[] = {"", ";reboot=true", "check sync", "check-sync;=x",
+	const gchar *bad[] = {"",
+			      ";reboot=true",
+			      "check sync",
+			      "check-sync;=x",
+			      "check-sync;",
+			      "check-sync;;reboot=true",
 			      "check-sync;reboot=true;REBOOT=false"};
 
 	g_assert_true(prov_sip_event_parse(" check-sync ; Reboot = \"true\" ;id=4", &package,
@@ -561,8 +569,7 @@ main(int argc, char **argv)
 	g_test_add_func("/prov/sip-message/frame-bytes", test_frame_bytes);
 	g_test_add_func("/prov/sip-message/parse-notify", test_parse_notify);
 	g_test_add_func("/prov/sip-message/parse-refused", test_parse_refused);
-	g_test_add_func("/prov/sip-message/parse-format-characters",
-			test_parse_format_characters);
+	g_test_add_func("/prov/sip-message/parse-format-characters", test_parse_format_characters);
 	g_test_add_func("/prov/sip-message/echo-raw", test_echo_raw);
 	g_test_add_func("/prov/sip-message/response", test_response);
 	g_test_add_func("/prov/sip-message/event", test_event);

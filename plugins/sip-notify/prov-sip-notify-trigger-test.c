@@ -151,9 +151,9 @@ test_schema_dir(void)
 	if (dir == NULL) {
 		const gchar *env = g_getenv("PROV_SCHEMA_DIR");
 
-		dir = env != NULL ? g_strdup(env)
-				  : g_test_build_filename(G_TEST_DIST, "..", "..", "data", "params",
-							  NULL);
+		dir = env != NULL
+			  ? g_strdup(env)
+			  : g_test_build_filename(G_TEST_DIST, "..", "..", "data", "params", NULL);
 	}
 	return dir;
 }
@@ -210,8 +210,8 @@ fixture_start(Fixture *f, const gchar *config_text)
 	f->host = test_host_new(config_text != NULL ? config_text
 						    : "[sip-trigger]\nListen=127.0.0.1:0\n");
 	f->trigger = prov_sip_notify_trigger_new();
-	g_assert_true(prov_trigger_start(PROV_TRIGGER(f->trigger), PROV_TRIGGER_HOST(f->host),
-					 &error));
+	g_assert_true(
+	    prov_trigger_start(PROV_TRIGGER(f->trigger), PROV_TRIGGER_HOST(f->host), &error));
 	g_assert_no_error(error);
 	addresses = prov_trigger_dup_addresses(PROV_TRIGGER(f->trigger));
 	g_assert_cmpuint(g_strv_length(addresses), ==, 1);
@@ -343,9 +343,9 @@ test_request(Fixture *f, const TestRequest *request)
 {
 	GString *text = g_string_new(NULL);
 	const gchar *method = request->method != NULL ? request->method : "NOTIFY";
-	g_autofree gchar *uri =
-	    request->uri != NULL ? g_strdup(request->uri)
-				 : g_strdup_printf("sip:" TEST_USER "@127.0.0.1:%u", f->port);
+	g_autofree gchar *uri = request->uri != NULL
+				    ? g_strdup(request->uri)
+				    : g_strdup_printf("sip:" TEST_USER "@127.0.0.1:%u", f->port);
 	const gchar *body = request->body != NULL ? request->body : "";
 
 	f->sequence++;
@@ -353,8 +353,8 @@ test_request(Fixture *f, const TestRequest *request)
 	if (request->via != NULL)
 		g_string_append_printf(text, "Via: %s\r\n", request->via);
 	else
-		g_string_append_printf(text, "Via: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bK-%u\r\n",
-				       f->sequence);
+		g_string_append_printf(
+		    text, "Via: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bK-%u\r\n", f->sequence);
 	g_string_append(text, "From: <sip:pbx@127.0.0.1>;tag=from-1\r\n");
 	g_string_append(text, "To: <sip:" TEST_USER "@127.0.0.1>\r\n");
 	g_string_append_printf(text, "Call-ID: %s\r\n",
@@ -487,8 +487,8 @@ test_addresses(void)
 	g_auto(GStrv) addresses = NULL;
 
 	fixture_start(&f, NULL);
-	tcp = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-			   &error);
+	tcp =
+	    g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
 	g_assert_true(g_socket_connect(tcp, f.server, NULL, &error));
 	g_assert_no_error(error);
 
@@ -516,8 +516,8 @@ test_ipv6(void)
 {
 	g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV6);
 	g_autoptr(GSocketAddress) probe_address = g_inet_socket_address_new(loopback, 0);
-	g_autoptr(GSocket) probe = g_socket_new(G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM,
-						G_SOCKET_PROTOCOL_UDP, NULL);
+	g_autoptr(GSocket) probe =
+	    g_socket_new(G_SOCKET_FAMILY_IPV6, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, NULL);
 	g_autoptr(TestHost) host = NULL;
 	g_autoptr(ProvSipNotifyTrigger) trigger = prov_sip_notify_trigger_new();
 	g_autoptr(GError) error = NULL;
@@ -559,7 +559,8 @@ test_udp_auth(Fixture *f, gconstpointer data)
 
 	g_assert_cmpuint(test_status(challenge), ==, 401);
 	g_assert_true(g_str_has_prefix(challenge, "SIP/2.0 401 Unauthorized\r\n"));
-	g_assert_true(g_regex_match_simple("^Digest realm=\"" TEST_REALM "\", nonce=\"[0-9a-f]{32}\", "
+	g_assert_true(g_regex_match_simple("^Digest realm=\"" TEST_REALM
+					   "\", nonce=\"[0-9a-f]{32}\", "
 					   "algorithm=MD5, qop=\"auth\"$",
 					   www, 0, 0));
 	g_assert_true(g_regex_match_simple("^<sip:100@127.0.0.1>;tag=[0-9a-f]+$", to, 0, 0));
@@ -576,8 +577,7 @@ test_udp_auth(Fixture *f, gconstpointer data)
 	g_assert_true(g_str_has_prefix(ok, "SIP/2.0 200 OK\r\n"));
 	g_assert_cmpuint(f->host->requests->len, ==, 1);
 	expected_source = g_strdup_printf(
-	    "resync - 127.0.0.1:%u",
-	    g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local)));
+	    "resync - 127.0.0.1:%u", g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local)));
 	g_assert_cmpstr(g_ptr_array_index(f->host->requests, 0), ==, expected_source);
 
 	/* RFC 3261 17.2.2: the same bytes again get the same answer and act once */
@@ -624,7 +624,8 @@ test_wrong_password(Fixture *f, gconstpointer data)
 	}
 	g_assert_cmpuint(test_status(response), ==, 403);
 	g_free(response);
-	g_assert_true(test_take_warning("notify from 127.0.0.1:*: wrong digest credentials again*"));
+	g_assert_true(
+	    test_take_warning("notify from 127.0.0.1:*: wrong digest credentials again*"));
 	/* another user name is wrong credentials too */
 	{
 		g_autofree gchar *retry = test_request(f, &(TestRequest){.event = "resync"});
@@ -681,14 +682,15 @@ test_events(Fixture *f, gconstpointer data)
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		/* reference 7.3 PROPOSED: a rule in the body is ignored */
-		g_autofree gchar *answer = test_authenticated(
-		    f, cases[i].event, "Content-Type: text/plain\r\n", "tftp://192.0.2.66/evil.cfg");
+		g_autofree gchar *answer =
+		    test_authenticated(f, cases[i].event, "Content-Type: text/plain\r\n",
+				       "tftp://192.0.2.66/evil.cfg");
 
 		g_test_message("%s", cases[i].event);
 		g_assert_cmpuint(test_status(answer), ==, 200);
 		g_assert_cmpuint(f->host->requests->len, ==, i + 1);
-		g_assert_true(g_str_has_prefix(g_ptr_array_index(f->host->requests, i),
-					       cases[i].request));
+		g_assert_true(
+		    g_str_has_prefix(g_ptr_array_index(f->host->requests, i), cases[i].request));
 	}
 	/* refused before any challenge */
 	{
@@ -853,8 +855,8 @@ test_lines(Fixture *f, gconstpointer data)
 
 	/* a URI without a line's user: one challenge per realm */
 	{
-		g_autofree gchar *plain = test_request(
-		    f, &(TestRequest){.event = "resync", .uri = "sip:192.0.2.10"});
+		g_autofree gchar *plain =
+		    test_request(f, &(TestRequest){.event = "resync", .uri = "sip:192.0.2.10"});
 		g_autofree gchar *response = test_udp_exchange(f, plain);
 
 		g_assert_cmpuint(test_status(response), ==, 401);
@@ -865,8 +867,8 @@ test_lines(Fixture *f, gconstpointer data)
 	test_host_set(f->host, "Line_Enable_2_", "No");
 	test_host_set(f->host, "Password_1_", "");
 	{
-		g_autofree gchar *disabled = test_request(f, &(TestRequest){.event = "resync",
-									    .uri = uri});
+		g_autofree gchar *disabled =
+		    test_request(f, &(TestRequest){.event = "resync", .uri = uri});
 		g_autofree gchar *response = test_udp_exchange(f, disabled);
 
 		g_assert_cmpuint(test_status(response), ==, 403);
@@ -1012,9 +1014,10 @@ test_udp_malformed(Fixture *f, gconstpointer data)
 	g_clear_pointer(&answer, g_free);
 
 	/* no Call-ID: no response can be built, the next answer is the next request's */
-	test_udp_send(f, "NOTIFY sip:100@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
-			 "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCSeq: 1 NOTIFY\r\n"
-			 "Event: resync\r\nContent-Length: 0\r\n\r\n",
+	test_udp_send(f,
+		      "NOTIFY sip:100@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
+		      "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCSeq: 1 NOTIFY\r\n"
+		      "Event: resync\r\nContent-Length: 0\r\n\r\n",
 		      strlen("NOTIFY sip:100@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n"
 			     "From: <sip:a@b>;tag=1\r\nTo: <sip:c@d>\r\nCSeq: 1 NOTIFY\r\n"
 			     "Event: resync\r\nContent-Length: 0\r\n\r\n"));
@@ -1039,8 +1042,8 @@ static GSocket *
 test_tcp_connect(Fixture *f)
 {
 	g_autoptr(GError) error = NULL;
-	GSocket *tcp = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-				    G_SOCKET_PROTOCOL_TCP, &error);
+	GSocket *tcp =
+	    g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
 
 	g_assert_no_error(error);
 	g_assert_true(g_socket_connect(tcp, f->server, NULL, &error));
@@ -1093,8 +1096,8 @@ test_tcp_framing(Fixture *f, gconstpointer data)
 							       .call_id = "one",
 							       .via = "SIP/2.0/TCP 127.0.0.1:5099;"
 								      "branch=z9hG4bK-t1;rport"});
-	g_autofree gchar *two = test_request(f, &(TestRequest){.event = "check-sync",
-							       .call_id = "two"});
+	g_autofree gchar *two =
+	    test_request(f, &(TestRequest){.event = "check-sync", .call_id = "two"});
 	g_autofree gchar *both = g_strconcat(one, "\r\n\r\n", two, NULL);
 	g_autofree gchar *first = NULL;
 	g_autofree gchar *second = NULL;
@@ -1125,8 +1128,9 @@ test_tcp_framing(Fixture *f, gconstpointer data)
 
 	/* the authenticated request one byte at a time */
 	authorization = test_authorization(second, TEST_USER, TEST_PASSWORD, uri, "00000001");
-	authenticated = test_request(
-	    f, &(TestRequest){.event = "check-sync", .call_id = "two", .authorization = authorization});
+	authenticated = test_request(f, &(TestRequest){.event = "check-sync",
+						       .call_id = "two",
+						       .authorization = authorization});
 	for (gsize i = 0; authenticated[i] != '\0'; i++) {
 		test_tcp_send(tcp, authenticated + i, 1);
 		if (i % 64 == 0)
@@ -1153,9 +1157,9 @@ test_tcp_malformed(Fixture *f, gconstpointer data)
 		/* a repeated Content-Length is a smuggling attempt */
 		*strstr(request, "Content-Length: 0\r\n") = '\0';
 		{
-			g_autofree gchar *bad = g_strconcat(
-			    request, "Content-Length: 0\r\nl: 20\r\n\r\n", "NOTIFY sip:x SIP/2.0",
-			    NULL);
+			g_autofree gchar *bad =
+			    g_strconcat(request, "Content-Length: 0\r\nl: 20\r\n\r\n",
+					"NOTIFY sip:x SIP/2.0", NULL);
 
 			test_tcp_send(tcp, bad, strlen(bad));
 		}
@@ -1229,8 +1233,8 @@ main(int argc, char **argv)
 		   fixture_teardown);
 	g_test_add("/prov/sip-notify/wrong-password", Fixture, NULL, fixture_setup,
 		   test_wrong_password, fixture_teardown);
-	g_test_add("/prov/sip-notify/uri-mismatch", Fixture, NULL, fixture_setup,
-		   test_uri_mismatch, fixture_teardown);
+	g_test_add("/prov/sip-notify/uri-mismatch", Fixture, NULL, fixture_setup, test_uri_mismatch,
+		   fixture_teardown);
 	g_test_add("/prov/sip-notify/events", Fixture, NULL, fixture_setup, test_events,
 		   fixture_teardown);
 	g_test_add("/prov/sip-notify/methods", Fixture, NULL, fixture_setup, test_methods,

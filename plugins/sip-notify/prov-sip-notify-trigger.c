@@ -16,7 +16,7 @@
 #include "prov-sip-message.h"
 #include "prov-sip-notify-trigger.h"
 
-#define PROV_SIP_NOTIFY_GROUP "sip-trigger"
+#define PROV_SIP_NOTIFY_GROUP		     "sip-trigger"
 #define PROV_SIP_NOTIFY_IDLE_TIMEOUT_DEFAULT 30
 #define PROV_SIP_NOTIFY_IDLE_TIMEOUT_MAX     3600
 /* binding UDP and TCP to one free port can race with other programs: retry */
@@ -24,8 +24,8 @@
 /* datagrams read in one dispatch, so that other sources still run */
 #define PROV_SIP_NOTIFY_RECEIVE_BURST 32
 /* larger than any UDP payload */
-#define PROV_SIP_NOTIFY_DATAGRAM_MAX 65536
-#define PROV_SIP_NOTIFY_READ_CHUNK   4096
+#define PROV_SIP_NOTIFY_DATAGRAM_MAX	65536
+#define PROV_SIP_NOTIFY_READ_CHUNK	4096
 #define PROV_SIP_NOTIFY_CONNECTIONS_MAX 64
 /* responses a peer has not read yet: beyond this it is not a SIP peer */
 #define PROV_SIP_NOTIFY_OUTGOING_MAX (64 * 1024)
@@ -42,7 +42,7 @@ static const gchar *const prov_sip_notify_keys[] = {"Listen", "AllowedSources", 
 
 /* RFC 3261 and its extensions: answered 405, any other method 501 */
 static const gchar *const prov_sip_notify_known_methods[] = {
-    "INVITE", "CANCEL", "BYE",	   "REGISTER", "OPTIONS", "INFO", "PRACK",
+    "INVITE", "CANCEL", "BYE",	   "REGISTER", "OPTIONS",   "INFO", "PRACK",
     "UPDATE", "REFER",	"MESSAGE", "PUBLISH",  "SUBSCRIBE", NULL,
 };
 
@@ -148,7 +148,8 @@ prov_sip_notify_trigger_iface_init(ProvTriggerInterface *iface);
 G_DEFINE_TYPE_WITH_CODE(ProvSipNotifyTrigger,
 			prov_sip_notify_trigger,
 			G_TYPE_OBJECT,
-			G_IMPLEMENT_INTERFACE(PROV_TYPE_TRIGGER, prov_sip_notify_trigger_iface_init))
+			G_IMPLEMENT_INTERFACE(PROV_TYPE_TRIGGER,
+					      prov_sip_notify_trigger_iface_init))
 
 static void
 prov_sip_line_free(ProvSipLine *line)
@@ -278,9 +279,8 @@ prov_sip_line_new(ProvParams *params, guint index, const gchar *uri_host)
 
 	line->index = index;
 	/* lines.json: an empty Auth_ID means the user ID */
-	line->auth_name = g_strdup(auth_id[0] != '\0'
-				       ? auth_id
-				       : prov_sip_params_get_line(params, "User_ID_", index));
+	line->auth_name = g_strdup(
+	    auth_id[0] != '\0' ? auth_id : prov_sip_params_get_line(params, "User_ID_", index));
 	line->password = g_strdup(prov_sip_params_get_line(params, "Password_", index));
 	line->realm =
 	    prov_sip_realm_for(prov_sip_params_get_line(params, "Proxy_", index), uri_host);
@@ -317,8 +317,8 @@ prov_sip_notify_trigger_find_lines(ProvSipNotifyTrigger *self,
 		ProvSipLine *line;
 
 		if (!prov_sip_line_is_enabled(params, i) ||
-		    g_strcmp0(prov_sip_params_get_line(params, "User_ID_", i),
-			      message->uri_user) != 0)
+		    g_strcmp0(prov_sip_params_get_line(params, "User_ID_", i), message->uri_user) !=
+			0)
 			continue;
 		line = prov_sip_line_new(params, i, message->uri_host);
 		*addressed = i;
@@ -442,10 +442,10 @@ prov_sip_notify_trigger_authenticate(ProvSipNotifyTrigger *self,
 		if (!g_str_equal(line->realm, authorization->realm) ||
 		    !g_str_equal(line->auth_name, authorization->username))
 			continue;
-		expected = prov_sip_digest_compute(
-		    line->auth_name, line->realm, line->password, message->method,
-		    authorization->uri, authorization->nonce, authorization->nc,
-		    authorization->cnonce, authorization->qop);
+		expected = prov_sip_digest_compute(line->auth_name, line->realm, line->password,
+						   message->method, authorization->uri,
+						   authorization->nonce, authorization->nc,
+						   authorization->cnonce, authorization->qop);
 		if (prov_sip_digest_equal(expected, authorization->response)) {
 			*line_index = line->index;
 			return TRUE;
@@ -530,9 +530,9 @@ prov_sip_notify_trigger_execute(ProvSipNotifyTrigger *self,
 	}
 	if (!prov_execute_parse(execute, body, len, &error)) {
 		g_info("notify from %s: XML-Service refused: %s", peer->source, error->message);
-		prov_sip_reply_set(reply, g_error_matches(error, PROV_ERROR, PROV_ERROR_INVALID_VALUE)
-					      ? 488
-					      : 400);
+		prov_sip_reply_set(
+		    reply,
+		    g_error_matches(error, PROV_ERROR, PROV_ERROR_INVALID_VALUE) ? 488 : 400);
 		return;
 	}
 	if (prov_execute_has_action(execute, PROV_TRIGGER_ACTION_RESYNC) &&
@@ -606,8 +606,7 @@ prov_sip_notify_trigger_parse_event(const ProvSipMessage *message,
 
 	/* RFC 6665 8.2.1: a NOTIFY carries exactly one Event */
 	if (message->events->len != 1 ||
-	    !prov_sip_event_parse(g_ptr_array_index(message->events, 0), &package, &params,
-				  NULL)) {
+	    !prov_sip_event_parse(g_ptr_array_index(message->events, 0), &package, &params, NULL)) {
 		prov_sip_reply_set(reply, 400);
 		return FALSE;
 	}
@@ -661,9 +660,8 @@ prov_sip_notify_trigger_decide(ProvSipNotifyTrigger *self,
 		return;
 	}
 	if (!prov_sip_notify_trigger_parse_event(message, &event, &reboot, reply)) {
-		event_text = prov_sip_log_text(message->events->len > 0
-						   ? g_ptr_array_index(message->events, 0)
-						   : NULL);
+		event_text = prov_sip_log_text(
+		    message->events->len > 0 ? g_ptr_array_index(message->events, 0) : NULL);
 		g_debug("notify from %s: event %s refused with %u", peer->source, event_text,
 			reply->status);
 		return;
@@ -772,8 +770,8 @@ prov_sip_notify_trigger_handle(ProvSipNotifyTrigger *self,
 	if (status == PROV_SIP_FRAME_COMPLETE) {
 		digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256, data + frame->skipped,
 						     frame->total_len - frame->skipped);
-		key = g_strdup_printf("%s %s %s", peer->stream ? "tcp" : "udp", peer->source,
-				      digest);
+		key =
+		    g_strdup_printf("%s %s %s", peer->stream ? "tcp" : "udp", peer->source, digest);
 		prov_sip_notify_trigger_expire_transactions(self, g_get_monotonic_time());
 		transaction = g_hash_table_lookup(self->transactions, key);
 		/* RFC 3261 17.2.2: a retransmission gets the same answer, and acts once */
@@ -877,8 +875,8 @@ prov_sip_notify_trigger_udp_cb(GSocket *socket, GIOCondition condition, gpointer
 		}
 		if (!prov_sip_peer_init(&peer, from, FALSE))
 			continue;
-		status = prov_sip_frame_scan(self->datagram, (gsize)len, FALSE, &frame,
-					     &frame_error);
+		status =
+		    prov_sip_frame_scan(self->datagram, (gsize)len, FALSE, &frame, &frame_error);
 		/* a keep-alive of CR LF, or nothing */
 		if (status == PROV_SIP_FRAME_INCOMPLETE)
 			continue;
@@ -974,8 +972,7 @@ prov_sip_connection_write_cb(GObject *source, GAsyncResult *res, gpointer user_d
 
 	if (!g_output_stream_write_all_finish(G_OUTPUT_STREAM(source), res, NULL, &error)) {
 		if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-			g_debug("tcp: response to %s: %s", connection->peer.source,
-				error->message);
+			g_debug("tcp: response to %s: %s", connection->peer.source, error->message);
 		prov_sip_connection_close(connection);
 		return;
 	}
@@ -998,10 +995,10 @@ prov_sip_connection_write_next(ProvSipConnection *connection)
 		return;
 	}
 	output = g_io_stream_get_output_stream(G_IO_STREAM(connection->connection));
-	g_output_stream_write_all_async(
-	    output, g_bytes_get_data(connection->writing, NULL),
-	    g_bytes_get_size(connection->writing), G_PRIORITY_DEFAULT, connection->cancellable,
-	    prov_sip_connection_write_cb, prov_sip_connection_ref(connection));
+	g_output_stream_write_all_async(output, g_bytes_get_data(connection->writing, NULL),
+					g_bytes_get_size(connection->writing), G_PRIORITY_DEFAULT,
+					connection->cancellable, prov_sip_connection_write_cb,
+					prov_sip_connection_ref(connection));
 }
 
 static void
@@ -1363,11 +1360,11 @@ prov_sip_notify_trigger_start(ProvTrigger *trigger, ProvTriggerHost *host, GErro
 	self->nonces = prov_sip_nonces_new(PROV_SIP_NONCE_LIFETIME);
 	self->datagram = g_malloc(PROV_SIP_NOTIFY_DATAGRAM_MAX);
 	self->udp_source = g_socket_create_source(self->udp, G_IO_IN, NULL);
-	g_source_set_callback(self->udp_source, G_SOURCE_FUNC(prov_sip_notify_trigger_udp_cb),
-			      self, NULL);
+	g_source_set_callback(self->udp_source, G_SOURCE_FUNC(prov_sip_notify_trigger_udp_cb), self,
+			      NULL);
 	g_source_attach(self->udp_source, NULL);
-	g_signal_connect(self->service, "incoming",
-			 G_CALLBACK(prov_sip_notify_trigger_incoming_cb), self);
+	g_signal_connect(self->service, "incoming", G_CALLBACK(prov_sip_notify_trigger_incoming_cb),
+			 self);
 	g_socket_service_start(self->service);
 	text = prov_sip_notify_trigger_format_address(self);
 	g_info("listening for SIP NOTIFY on %s (UDP and TCP)", text);

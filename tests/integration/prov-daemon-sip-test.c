@@ -102,7 +102,8 @@ prov_it_sip_run(ProvItSip *sip,
 {
 	g_autofree gchar *path = NULL;
 	g_autofree gchar *target = g_strdup_printf("127.0.0.1:%u", sip->port);
-	g_autofree gchar *default_uri = g_strdup_printf(PROV_IT_SIP_USER "@127.0.0.1:%u", sip->port);
+	g_autofree gchar *default_uri =
+	    g_strdup_printf(PROV_IT_SIP_USER "@127.0.0.1:%u", sip->port);
 	g_autofree gchar *relative = g_strdup_printf("sipp/%u", sip->runs++);
 	g_autofree gchar *dir = prov_it_path(relative);
 	g_autofree gchar *error_file = g_build_filename(dir, "errors.log", NULL);
@@ -250,18 +251,18 @@ prov_it_sip_header(const gchar *response, const gchar *name)
 static gchar *
 prov_it_sip_notify(ProvItSip *sip, guint cseq, const gchar *authorization)
 {
-	return g_strdup_printf("NOTIFY sip:" PROV_IT_SIP_USER "@127.0.0.1:%u SIP/2.0\r\n"
-			       "Via: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bK-replay-%u\r\n"
-			       "From: <sip:pbx@127.0.0.1>;tag=replay\r\n"
-			       "To: <sip:" PROV_IT_SIP_USER "@127.0.0.1>\r\n"
-			       "Call-ID: replay-%u@127.0.0.1\r\n"
-			       "CSeq: %u NOTIFY\r\n"
-			       "Event: resync\r\n"
-			       "%s%s%s"
-			       "Content-Length: 0\r\n\r\n",
-			       sip->port, cseq, cseq, cseq, authorization != NULL ? "Authorization: " : "",
-			       authorization != NULL ? authorization : "",
-			       authorization != NULL ? "\r\n" : "");
+	return g_strdup_printf(
+	    "NOTIFY sip:" PROV_IT_SIP_USER "@127.0.0.1:%u SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bK-replay-%u\r\n"
+	    "From: <sip:pbx@127.0.0.1>;tag=replay\r\n"
+	    "To: <sip:" PROV_IT_SIP_USER "@127.0.0.1>\r\n"
+	    "Call-ID: replay-%u@127.0.0.1\r\n"
+	    "CSeq: %u NOTIFY\r\n"
+	    "Event: resync\r\n"
+	    "%s%s%s"
+	    "Content-Length: 0\r\n\r\n",
+	    sip->port, cseq, cseq, cseq, authorization != NULL ? "Authorization: " : "",
+	    authorization != NULL ? authorization : "", authorization != NULL ? "\r\n" : "");
 }
 
 static gchar *
@@ -289,14 +290,15 @@ prov_it_sip_authorization(ProvItSip *sip, const gchar *challenge_response)
 	g_assert_true(g_str_has_prefix(challenge, "Digest realm=\"" PROV_IT_SIP_REALM "\""));
 	g_assert_true(g_regex_match(regex, challenge, 0, &match));
 	nonce = g_match_info_fetch(match, 1);
-	ha1_text = g_strdup_printf(PROV_IT_SIP_USER ":" PROV_IT_SIP_REALM ":%s",
-				   PROV_IT_SIP_PASSWORD);
+	ha1_text =
+	    g_strdup_printf(PROV_IT_SIP_USER ":" PROV_IT_SIP_REALM ":%s", PROV_IT_SIP_PASSWORD);
 	ha1 = prov_it_md5(ha1_text);
 	ha2_text = g_strconcat("NOTIFY:", uri, NULL);
 	ha2 = prov_it_md5(ha2_text);
 	response_text = g_strdup_printf("%s:%s:00000001:c0ffee:auth:%s", ha1, nonce, ha2);
 	response = prov_it_md5(response_text);
-	return g_strdup_printf("Digest username=\"" PROV_IT_SIP_USER "\", realm=\"" PROV_IT_SIP_REALM
+	return g_strdup_printf("Digest username=\"" PROV_IT_SIP_USER
+			       "\", realm=\"" PROV_IT_SIP_REALM
 			       "\", nonce=\"%s\", uri=\"%s\", response=\"%s\", algorithm=MD5, "
 			       "qop=auth, nc=00000001, cnonce=\"c0ffee\"",
 			       nonce, uri, response);
@@ -323,8 +325,8 @@ prov_it_sip_refusals(ProvItSip *sip, const gchar *transport, gboolean stream)
 	/* R20: without credentials, a challenge and nothing else */
 	g_assert_true(prov_it_sip_run(sip, transport, "notify-challenge.xml", "check-sync", NULL));
 	g_assert_true(prov_it_sip_run(sip, transport, "notify-challenge.xml", "resync", NULL));
-	g_assert_true(
-	    prov_it_sip_run(sip, transport, "notify-challenge.xml", "check-sync;reboot=true", NULL));
+	g_assert_true(prov_it_sip_run(sip, transport, "notify-challenge.xml",
+				      "check-sync;reboot=true", NULL));
 	/* R20: a digest for another URI */
 	g_assert_true(prov_it_sip_run(sip, transport, "notify-auth-bad-uri.xml", "check-sync",
 				      PROV_IT_SIP_USER "@192.0.2.99:5060"));
@@ -363,7 +365,8 @@ prov_it_sip_huge_stream(ProvItSip *sip)
 	g_socket_send(socket, request->str, request->len, NULL, NULL);
 	len = g_socket_receive(socket, buffer, sizeof(buffer), NULL, &error);
 	/* closed: end of stream, or a reset for the bytes it did not read */
-	g_assert_true(len == 0 || g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
+	g_assert_true(len == 0 ||
+		      g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED) ||
 		      g_error_matches(error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE));
 	prov_it_sip_assert_nothing(sip);
 }
@@ -456,7 +459,8 @@ prov_it_sip_test_resync_from_sip(gconstpointer user_data)
 	prov_it_sip_start(&sip, "No");
 	g_assert_true(
 	    prov_it_sip_run(&sip, transport, "notify-auth-forbidden.xml", "check-sync", NULL));
-	g_assert_true(prov_it_sip_run(&sip, transport, "notify-auth-forbidden.xml", "resync", NULL));
+	g_assert_true(
+	    prov_it_sip_run(&sip, transport, "notify-auth-forbidden.xml", "resync", NULL));
 	prov_it_sip_assert_nothing(&sip);
 	g_assert_true(prov_it_sip_run(&sip, transport, "notify-auth.xml", "reboot_now", NULL));
 	reboot = prov_it_daemon_take_signal(sip.daemon, "RebootRequested", PROV_IT_TIMEOUT_MS);

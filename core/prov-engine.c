@@ -36,6 +36,13 @@
 #define PROV_ENGINE_TRIGGER_RATE 10
 /* R23: a flood from many sources must not grow the rate table without bound */
 #define PROV_ENGINE_TRIGGER_SOURCES_MAX 1024
+/*
+ * R23: a remote trigger starts at most one resync per this many seconds for
+ * the same request (rule and source); more within it join one deferred resync
+ */
+#define PROV_ENGINE_TRIGGER_HOLDOFF (10 * G_USEC_PER_SEC)
+/* requests that may wait for their hold-off at once; beyond, a trigger is refused */
+#define PROV_ENGINE_TRIGGER_DEFERRED_MAX 64
 
 static const gchar *const prov_engine_rule_names[] = {
     "Profile_Rule",
@@ -123,6 +130,7 @@ struct _ProvEngine {
 	/* the registered name of each started trigger, for the Triggers property */
 	GPtrArray *trigger_names;
 	GHashTable *trigger_rates;
+	GHashTable *trigger_holdoffs;
 
 	GQueue *queue;
 	guint64 next_id;
@@ -2212,6 +2220,106 @@ prov_engine_report_done_cb(GObject *source, GAsyncResult *res, gpointer user_dat
 		g_warning("report: %s", error->message);
 }
 
+typedef struct {
+	ProvEngine *self;
+	gchar *key;
+	gchar *rule;
+	gchar *source;
+	gint64 last_start;
+	guint timer_id;
+} ProvEngineHoldoff;
+
+static void
+prov_engine_holdoff_free(ProvEngineHoldoff *holdoff)
+{
+	if (holdoff->timer_id != 0)
+		prov_clock_remove(holdoff->self->clock, holdoff->timer_id);
+	g_free(holdoff->key);
+	g_free(holdoff->rule);
+	g_free(holdoff->source);
+	g_free(holdoff);
+}
+
+static gboolean
+prov_engine_holdoff_is_idle(gpointer key, gpointer value, gpointer user_data)
+{
+	const ProvEngineHoldoff *holdoff = value;
+
+	return holdoff->timer_id == 0 &&
+	       *(const gint64 *)user_data - holdoff->last_start >= PROV_ENGINE_TRIGGER_HOLDOFF;
+}
+
+/* the hold-off ended: the requests that joined it become one resync */
+static gboolean
+prov_engine_holdoff_expired_cb(gpointer user_data)
+{
+	ProvEngineHoldoff *holdoff = user_data;
+	ProvEngine *self = holdoff->self;
+	g_autoptr(GError) error = NULL;
+
+	holdoff->timer_id = 0;
+	holdoff->last_start = prov_clock_get_monotonic_time(self->clock);
+	if (!prov_engine_request_resync(self, holdoff->rule, holdoff->source, NULL, &error))
+		g_message("deferred trigger resync: %s", error->message);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * R23: 1,000 valid triggers in 10 s cause at most two resyncs, one running
+ * and one coalesced: the rate limit alone would still let ten a second through
+ */
+static gboolean
+prov_engine_request_trigger_resync(ProvEngine *self,
+				   const gchar *rule,
+				   const gchar *source,
+				   const gchar *source_host,
+				   GError **error)
+{
+	gint64 now = prov_clock_get_monotonic_time(self->clock);
+	g_autofree gchar *key = g_strconcat(rule != NULL ? rule : "", "\n",
+					    source_host != NULL ? source_host : "", NULL);
+	ProvEngineHoldoff *holdoff = g_hash_table_lookup(self->trigger_holdoffs, key);
+
+	if (holdoff != NULL && holdoff->timer_id != 0)
+		return TRUE;
+	if (holdoff != NULL && now - holdoff->last_start < PROV_ENGINE_TRIGGER_HOLDOFF) {
+		/* a bad rule is refused now, not when the hold-off ends */
+		if (!prov_engine_is_enabled(self)) {
+			g_set_error_literal(error, PROV_ERROR, PROV_ERROR_DISABLED,
+					    "Provision_Enable is No: resyncs are disabled");
+			return FALSE;
+		}
+		if (rule != NULL && !prov_engine_check_one_shot(self, rule, error))
+			return FALSE;
+		g_debug("trigger resync deferred by the hold-off");
+		holdoff->timer_id = prov_clock_add_timeout(
+		    self->clock, holdoff->last_start + PROV_ENGINE_TRIGGER_HOLDOFF - now,
+		    prov_engine_holdoff_expired_cb, holdoff, NULL);
+		return TRUE;
+	}
+	if (holdoff == NULL) {
+		if (g_hash_table_size(self->trigger_holdoffs) >= PROV_ENGINE_TRIGGER_DEFERRED_MAX)
+			g_hash_table_foreach_remove(self->trigger_holdoffs,
+						    prov_engine_holdoff_is_idle, &now);
+		if (g_hash_table_size(self->trigger_holdoffs) >= PROV_ENGINE_TRIGGER_DEFERRED_MAX) {
+			g_set_error(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED,
+				    "%u different trigger requests already wait",
+				    PROV_ENGINE_TRIGGER_DEFERRED_MAX);
+			return FALSE;
+		}
+		holdoff = g_new0(ProvEngineHoldoff, 1);
+		holdoff->self = self;
+		holdoff->key = g_strdup(key);
+		holdoff->rule = g_strdup(rule);
+		holdoff->source = g_strdup(source);
+		g_hash_table_insert(self->trigger_holdoffs, holdoff->key, holdoff);
+	}
+	if (!prov_engine_request_resync(self, rule, source, NULL, error))
+		return FALSE;
+	holdoff->last_start = now;
+	return TRUE;
+}
+
 /* reference 7: what an authenticated remote trigger may ask for */
 static gboolean
 prov_engine_host_act(ProvEngine *self,
@@ -2223,8 +2331,13 @@ prov_engine_host_act(ProvEngine *self,
 	g_autofree gchar *reason = NULL;
 
 	switch (action) {
-	case PROV_TRIGGER_ACTION_RESYNC:
-		return prov_engine_request_resync(self, argument, source, NULL, error);
+	case PROV_TRIGGER_ACTION_RESYNC: {
+		g_autofree gchar *source_host = prov_engine_source_to_host(source);
+
+		return prov_engine_request_trigger_resync(
+		    self, argument != NULL && argument[0] != '\0' ? argument : NULL, source,
+		    source_host, error);
+	}
 	case PROV_TRIGGER_ACTION_REBOOT:
 	case PROV_TRIGGER_ACTION_RESTART:
 		/* provisiond never reboots the system itself: whoever listens decides when */
@@ -2393,6 +2506,8 @@ prov_engine_stop(ProvEngine *self)
 	g_return_if_fail(PROV_IS_ENGINE(self));
 
 	self->started = FALSE;
+	/* deferred trigger resyncs die with the triggers that asked for them */
+	g_hash_table_remove_all(self->trigger_holdoffs);
 	if (self->triggers->len > 0) {
 		prov_engine_stop_triggers(self);
 		g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_TRIGGERS]);
@@ -2879,6 +2994,7 @@ prov_engine_finalize(GObject *object)
 	g_ptr_array_unref(self->triggers);
 	g_ptr_array_unref(self->trigger_names);
 	g_hash_table_unref(self->trigger_rates);
+	g_hash_table_unref(self->trigger_holdoffs);
 	g_queue_free_full(self->queue, (GDestroyNotify)prov_engine_request_free);
 	g_ptr_array_unref(self->history);
 	g_ptr_array_unref(self->custom_ca_waiters);
@@ -3049,6 +3165,8 @@ prov_engine_init(ProvEngine *self)
 	self->triggers = g_ptr_array_new_with_free_func(g_object_unref);
 	self->trigger_names = g_ptr_array_new_with_free_func(g_free);
 	self->trigger_rates = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	self->trigger_holdoffs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+						       (GDestroyNotify)prov_engine_holdoff_free);
 	self->queue = g_queue_new();
 	self->next_id = 1;
 	self->history = g_ptr_array_new_with_free_func(g_object_unref);

@@ -1788,6 +1788,45 @@ prov_test_triggers(Fixture *fixture, gconstpointer user_data)
 	g_assert_cmpuint(g_variant_n_children(triggers), ==, 0);
 }
 
+/* R23: 1,000 valid triggers in 10 s cause at most two resyncs, one run and one coalesced */
+static void
+prov_test_trigger_flood(Fixture *fixture, gconstpointer user_data)
+{
+	guint accepted = 0;
+
+	prov_test_serve("tftp://192.168.1.50/basic.txt", PROV_TEST_BASIC_TXT);
+	prov_test_set(fixture, "Profile_Rule", "tftp://192.168.1.50/basic.txt", NULL);
+	prov_engine_start(fixture->engine);
+	g_assert_nonnull(prov_test_trigger_host);
+	for (guint i = 0; i < 1000; i++) {
+		g_autoptr(GError) error = NULL;
+
+		if (prov_trigger_host_request(prov_test_trigger_host, PROV_TRIGGER_ACTION_RESYNC,
+					      NULL, "192.168.1.77:5060", &error))
+			accepted++;
+		else
+			g_assert_error(error, PROV_ERROR, PROV_ERROR_LIMIT_EXCEEDED);
+		while (g_main_context_iteration(NULL, FALSE))
+			;
+		prov_clock_advance(fixture->clock, 10 * 1000);
+	}
+	/*
+	 * the rate limit let a hundred through; the hold-off made them one resync at
+	 * once and one, for the requests that joined it, when it ended at 10 s
+	 */
+	g_assert_cmpuint(accepted, ==, 100);
+	prov_test_wait_finished(fixture, 2);
+	g_assert_cmpint(
+	    prov_resync_result_get_start_time(g_ptr_array_index(fixture->finished, 1)) -
+		prov_resync_result_get_start_time(g_ptr_array_index(fixture->finished, 0)),
+	    ==, 10 * G_USEC_PER_SEC);
+	prov_clock_advance(fixture->clock, 60 * G_USEC_PER_SEC);
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	g_assert_cmpuint(fixture->started->len, ==, 2);
+	g_assert_cmpstr(prov_test_value(fixture, "GPP_A"), ==, "12345678");
+}
+
 /* without its config group a trigger does not start */
 static void
 prov_test_triggers_off(Fixture *fixture, gconstpointer user_data)
@@ -2152,6 +2191,8 @@ main(int argc, char **argv)
 		      "HardenedMode=true\n");
 	prov_test_add("/prov/engine/cancel", prov_test_cancel, "");
 	prov_test_add("/prov/engine/triggers", prov_test_triggers,
+		      "[http-trigger]\nListen=127.0.0.1:0\n");
+	prov_test_add("/prov/engine/trigger-flood", prov_test_trigger_flood,
 		      "[http-trigger]\nListen=127.0.0.1:0\n");
 	prov_test_add("/prov/engine/triggers-off", prov_test_triggers_off, "");
 	prov_test_add("/prov/engine/default-server", prov_test_default_server, "");

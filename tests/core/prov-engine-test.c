@@ -1416,6 +1416,7 @@ prov_test_variants(Fixture *fixture, gconstpointer user_data)
 	g_autoptr(GVariant) rules = NULL;
 	g_autoptr(GVariant) state = NULL;
 	g_autoptr(GVariant) history = NULL;
+	g_autoptr(GVariant) line = NULL;
 	g_auto(GStrv) resync_keys = NULL;
 	g_auto(GStrv) rule_keys = NULL;
 	g_auto(GStrv) state_keys = NULL;
@@ -1449,8 +1450,8 @@ prov_test_variants(Fixture *fixture, gconstpointer user_data)
 	g_assert_cmpuint(bytes, ==, 61);
 	g_assert_true(g_variant_lookup(rule, "final-url", "&s", &status));
 	g_assert_cmpstr(status, ==, "tftp://192.168.1.200/basic.txt");
-	g_assert_true(g_variant_is_of_type(g_variant_lookup_value(rule, "line", NULL),
-					   G_VARIANT_TYPE_UINT32));
+	line = g_variant_lookup_value(rule, "line", NULL);
+	g_assert_true(g_variant_is_of_type(line, G_VARIANT_TYPE_UINT32));
 
 	state = g_variant_ref_sink(prov_engine_dup_provisioning_state(fixture->engine));
 	state_keys = prov_test_variant_keys(state);

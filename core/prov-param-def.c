@@ -594,6 +594,29 @@ prov_param_def_canonicalize_enum(const ProvParamDef *self, const gchar *value, G
 	return prov_param_def_fail(self, value, error, why);
 }
 
+/*
+ * g_utf8_validate() looks at one byte at a time; a profile's values are
+ * nearly all ASCII, and every one of them is checked here. Eight bytes at a
+ * time until the first byte that is not ASCII, then GLib from there.
+ */
+static gboolean
+prov_param_def_is_utf8(const gchar *value)
+{
+	gsize length = strlen(value);
+	gsize i = 0;
+
+	for (; i + sizeof(guint64) <= length; i += sizeof(guint64)) {
+		guint64 word;
+
+		memcpy(&word, value + i, sizeof(word));
+		if ((word & G_GUINT64_CONSTANT(0x8080808080808080)) != 0)
+			break;
+	}
+	while (i < length && (guchar)value[i] < 0x80)
+		i++;
+	return i == length || g_utf8_validate_len(value + i, length - i, NULL);
+}
+
 static const gchar *
 prov_param_def_canonicalize_bool(const ProvParamDef *self, const gchar *value, GError **error)
 {
@@ -631,7 +654,7 @@ prov_param_def_canonicalize(const ProvParamDef *self, const gchar *value, GError
 	g_return_val_if_fail(value != NULL, NULL);
 	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
-	if (!g_utf8_validate(value, -1, NULL))
+	if (!prov_param_def_is_utf8(value))
 		return prov_param_def_fail(self, NULL, error, "is not valid UTF-8");
 	if (self->ascii_only) {
 		for (const guchar *p = (const guchar *)value; *p != '\0'; p++) {

@@ -34,6 +34,77 @@ typedef struct {
 	ProvAccess access;
 } ProvParamsRecord;
 
+/* where a definition's record is: its position in records plus one, 0 for none */
+typedef struct {
+	const ProvParamDef *def;
+	guint position;
+} ProvParamsSlot;
+
+/*
+ * Every assignment of a profile looks its definition up here, and nearly
+ * every one adds it: for 100 000 assignments a GHashTable (three arrays to
+ * touch, a GHashFunc call per probe, a rehash at every doubling) cost more
+ * than the lookup of the name itself. Open addressing over one array of
+ * slots, Fibonacci hashing of the pointer, kept at most half full.
+ */
+typedef struct {
+	ProvParamsSlot *slots;
+	gsize mask;
+	gsize used;
+} ProvParamsIndex;
+
+static gsize
+prov_params_index_hash(const ProvParamDef *def, gsize mask)
+{
+	return (gsize)(((guint64)GPOINTER_TO_SIZE(def) * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15)) >>
+		       32) &
+	       mask;
+}
+
+static ProvParamsSlot *
+prov_params_index_find(ProvParamsIndex *index, const ProvParamDef *def)
+{
+	gsize i = prov_params_index_hash(def, index->mask);
+
+	while (index->slots[i].def != NULL && index->slots[i].def != def)
+		i = (i + 1) & index->mask;
+	return &index->slots[i];
+}
+
+static void
+prov_params_index_grow(ProvParamsIndex *index)
+{
+	ProvParamsSlot *old = index->slots;
+	gsize old_size = index->mask + 1;
+
+	index->mask = old_size * 2 - 1;
+	index->slots = g_new0(ProvParamsSlot, old_size * 2);
+	for (gsize i = 0; i < old_size; i++) {
+		if (old[i].def != NULL)
+			*prov_params_index_find(index, old[i].def) = old[i];
+	}
+	g_free(old);
+}
+
+static guint
+prov_params_index_lookup(ProvParamsIndex *index, const ProvParamDef *def)
+{
+	return prov_params_index_find(index, def)->position;
+}
+
+static void
+prov_params_index_add(ProvParamsIndex *index, const ProvParamDef *def, guint position)
+{
+	ProvParamsSlot *slot;
+
+	if ((index->used + 1) * 2 > index->mask + 1)
+		prov_params_index_grow(index);
+	slot = prov_params_index_find(index, def);
+	slot->def = def;
+	slot->position = position;
+	index->used++;
+}
+
 /**
  * ProvParamsTransaction:
  *
@@ -53,7 +124,7 @@ struct _ProvParamsTransaction {
 	GError *error;
 	GStringChunk *strings;
 	GArray *records;
-	GHashTable *record_index;
+	ProvParamsIndex record_index;
 	guint n_assignments;
 	guint n_skipped;
 	/* the outcome of the last validate or commit, against the values of computed_serial */
@@ -185,15 +256,14 @@ prov_params_transaction_set(ProvParamsTransaction *self,
 							    error);
 	}
 
-	position = GPOINTER_TO_UINT(g_hash_table_lookup(self->record_index, def));
+	position = prov_params_index_lookup(&self->record_index, def);
 	if (position == 0) {
 		ProvParamsRecord added = {def, NULL, access};
 
 		if (canonical != NULL)
 			added.value = g_string_chunk_insert(self->strings, canonical);
 		g_array_append_val(self->records, added);
-		g_hash_table_insert(self->record_index, (gpointer)def,
-				    GUINT_TO_POINTER(self->records->len));
+		prov_params_index_add(&self->record_index, def, self->records->len);
 		return TRUE;
 	}
 	record = &g_array_index(self->records, ProvParamsRecord, position - 1);
@@ -538,7 +608,7 @@ prov_params_transaction_finalize(GObject *object)
 	g_string_chunk_free(self->strings);
 	g_array_unref(self->records);
 	g_array_unref(self->changes);
-	g_hash_table_unref(self->record_index);
+	g_free(self->record_index.slots);
 	g_ptr_array_unref(self->changed);
 	G_OBJECT_CLASS(prov_params_transaction_parent_class)->finalize(object);
 }
@@ -558,7 +628,8 @@ prov_params_transaction_init(ProvParamsTransaction *self)
 	self->strings = g_string_chunk_new(16 * 1024);
 	self->records = g_array_new(FALSE, FALSE, sizeof(ProvParamsRecord));
 	self->changes = g_array_new(FALSE, FALSE, sizeof(ProvParamsChange));
-	self->record_index = g_hash_table_new(g_direct_hash, g_direct_equal);
+	self->record_index.mask = 63;
+	self->record_index.slots = g_new0(ProvParamsSlot, self->record_index.mask + 1);
 	self->changed = g_ptr_array_new();
 	g_ptr_array_add(self->changed, NULL);
 }

@@ -954,6 +954,12 @@ prov_params_test_types(void)
 	     "\"quotes\" <and> $MACROS"},
 	    {"GPP_A", "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac"},
 	    {"GPP_A", "\xff\xfe", NULL},
+	    /* UTF-8 is checked eight ASCII bytes at a time: bad bytes before, at and after */
+	    {"GPP_A", "1234567\xff", NULL},
+	    {"GPP_A", "12345678\xff", NULL},
+	    {"GPP_A", "123456789abcdefgh\xc3", NULL},
+	    {"GPP_A", "0123456789abcdef\xc3\xa9xyz", "0123456789abcdef\xc3\xa9xyz"},
+	    {"GPP_A", "0123456\xed\xa0\x80", NULL},
 	    {"Profile_Rule", "[--key $SA] https://p.example/$MA.cfg",
 	     "[--key $SA] https://p.example/$MA.cfg"},
 	    {"Resync_Trigger_1", "$UPGTMR gt 300 and $PRVTMR ge 600",

@@ -692,7 +692,8 @@ fuzz_dbus_raw_body(const gchar *signature, guint8 mode, const guint8 *data, gsiz
 	bytes = g_bytes_new(data, size);
 	value = g_variant_ref_sink(g_variant_new_from_bytes(type, bytes, FALSE));
 	g_bytes_unref(bytes);
-	normal = g_variant_ref_sink(g_variant_get_normal_form(value));
+	/* a full reference when value is already normal, else a new one: take either */
+	normal = g_variant_take_ref(g_variant_get_normal_form(value));
 	if (g_variant_is_of_type(normal, G_VARIANT_TYPE_TUPLE))
 		return g_steal_pointer(&normal);
 	return g_variant_ref_sink(g_variant_new_tuple(&normal, 1));

@@ -35,6 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../prov-test-file-wait.h"
 #include "prov-integration-harness.h"
 
 /* nobody on Debian: the unprivileged caller of R41 and R42 */
@@ -259,86 +260,6 @@ prov_it_free_port(GPtrArray *holders)
 	/* held until all ports are picked, so that none is picked twice */
 	g_ptr_array_add(holders, socket);
 	return g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-}
-
-/* ---- file waits (nginx's pid file and access log) ---- */
-
-typedef struct {
-	GMainLoop *loop;
-	const gchar *path;
-	const gchar *needle; /* NULL: the file only has to exist */
-	gchar *found;
-} ProvItFileWait;
-
-/* the last line of the file that contains the needle, or "" for existence */
-static gchar *
-prov_it_file_wait_find(ProvItFileWait *wait)
-{
-	g_autofree gchar *contents = NULL;
-	g_auto(GStrv) lines = NULL;
-
-	if (!g_file_get_contents(wait->path, &contents, NULL, NULL))
-		return NULL;
-	if (wait->needle == NULL)
-		return g_strdup("");
-	lines = g_strsplit(contents, "\n", -1);
-	for (gint i = (gint)g_strv_length(lines) - 1; i >= 0; i--) {
-		if (strstr(lines[i], wait->needle) != NULL)
-			return g_strdup(lines[i]);
-	}
-	return NULL;
-}
-
-static void
-prov_it_file_changed_cb(GFileMonitor *monitor,
-			GFile *file,
-			GFile *other_file,
-			GFileMonitorEvent event,
-			gpointer user_data)
-{
-	ProvItFileWait *wait = user_data;
-
-	if (wait->found != NULL)
-		return;
-	wait->found = prov_it_file_wait_find(wait);
-	if (wait->found != NULL)
-		g_main_loop_quit(wait->loop);
-}
-
-static gboolean
-prov_it_file_deadline_cb(gpointer user_data)
-{
-	g_main_loop_quit(((ProvItFileWait *)user_data)->loop);
-	return G_SOURCE_REMOVE;
-}
-
-/* in a context of its own: no D-Bus signal is dispatched meanwhile */
-static gchar *
-prov_it_wait_file(const gchar *path, const gchar *needle, guint timeout_ms)
-{
-	g_autoptr(GMainContext) context = g_main_context_new();
-	g_autoptr(GMainLoop) loop = g_main_loop_new(context, FALSE);
-	g_autoptr(GFile) file = g_file_new_for_path(path);
-	g_autoptr(GFileMonitor) monitor = NULL;
-	g_autoptr(GSource) deadline = g_timeout_source_new(timeout_ms);
-	ProvItFileWait wait = {loop, path, needle, NULL};
-
-	g_main_context_push_thread_default(context);
-	monitor = g_file_monitor_file(file, G_FILE_MONITOR_NONE, NULL, NULL);
-	g_assert_nonnull(monitor);
-	/* GIO merges CHANGED events for 800 ms by default: every write matters here */
-	g_file_monitor_set_rate_limit(monitor, 0);
-	g_signal_connect(monitor, "changed", G_CALLBACK(prov_it_file_changed_cb), &wait);
-	g_source_set_callback(deadline, prov_it_file_deadline_cb, &wait, NULL);
-	g_source_attach(deadline, context);
-	/* the file may have what we wait for before the monitor started */
-	wait.found = prov_it_file_wait_find(&wait);
-	if (wait.found == NULL)
-		g_main_loop_run(loop);
-	g_source_destroy(deadline);
-	g_file_monitor_cancel(monitor);
-	g_main_context_pop_thread_default(context);
-	return wait.found;
 }
 
 /* ---- dbus-daemon ---- */
@@ -647,7 +568,7 @@ prov_it_start_nginx(void)
 		return FALSE;
 	}
 	/* nginx writes its pid file after it has bound every listening socket */
-	found = prov_it_wait_file(pid_file, NULL, PROV_IT_TIMEOUT_MS);
+	found = prov_test_wait_file(pid_file, NULL, PROV_IT_TIMEOUT_MS);
 	for (guint i = 0; found != NULL && i < PROV_IT_PORT_LAST; i++) {
 		g_autoptr(GSocketClient) client = g_socket_client_new();
 		g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host(
@@ -684,7 +605,7 @@ gchar *
 prov_it_access_log_wait(const gchar *needle)
 {
 	g_autofree gchar *path = prov_it_path("nginx/access.log");
-	gchar *line = prov_it_wait_file(path, needle, 5000);
+	gchar *line = prov_test_wait_file(path, needle, 5000);
 
 	if (line == NULL) {
 		g_autofree gchar *log = NULL;

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../prov-test-file-wait.h"
 #include "prov-decode-pipeline.h"
 #include "prov-error.h"
 #include "prov-plugin-loader.h"
@@ -265,89 +266,6 @@ prov_it_write_config(void)
 }
 
 /*
- * Waiting on nginx without polling: a file monitor wakes the test when the
- * file it waits for changes, and a deadline bounds the wait.
- */
-typedef struct {
-	GMainLoop *loop;
-	const gchar *path;
-	const gchar *needle; /* NULL: the file only has to exist */
-	gchar *found;
-} ProvItWait;
-
-/* the last line of the file that contains the needle, or "" for existence */
-static gchar *
-prov_it_wait_find(ProvItWait *wait)
-{
-	g_autofree gchar *contents = NULL;
-	g_auto(GStrv) lines = NULL;
-
-	if (!g_file_get_contents(wait->path, &contents, NULL, NULL))
-		return NULL;
-	if (wait->needle == NULL)
-		return g_strdup("");
-	lines = g_strsplit(contents, "\n", -1);
-	for (gint i = (gint)g_strv_length(lines) - 1; i >= 0; i--) {
-		if (strstr(lines[i], wait->needle) != NULL)
-			return g_strdup(lines[i]);
-	}
-	return NULL;
-}
-
-static void
-prov_it_wait_changed_cb(GFileMonitor *monitor,
-			GFile *file,
-			GFile *other_file,
-			GFileMonitorEvent event,
-			gpointer user_data)
-{
-	ProvItWait *wait = user_data;
-
-	if (wait->found != NULL)
-		return;
-	wait->found = prov_it_wait_find(wait);
-	if (wait->found != NULL)
-		g_main_loop_quit(wait->loop);
-}
-
-static gboolean
-prov_it_wait_deadline_cb(gpointer user_data)
-{
-	ProvItWait *wait = user_data;
-
-	g_main_loop_quit(wait->loop);
-	return G_SOURCE_REMOVE;
-}
-
-static gchar *
-prov_it_wait_file(const gchar *path, const gchar *needle, guint seconds)
-{
-	g_autoptr(GMainContext) context = g_main_context_new();
-	g_autoptr(GMainLoop) loop = g_main_loop_new(context, FALSE);
-	g_autoptr(GFile) file = g_file_new_for_path(path);
-	g_autoptr(GFileMonitor) monitor = NULL;
-	g_autoptr(GSource) deadline = g_timeout_source_new_seconds(seconds);
-	ProvItWait wait = {loop, path, needle, NULL};
-
-	g_main_context_push_thread_default(context);
-	monitor = g_file_monitor_file(file, G_FILE_MONITOR_NONE, NULL, NULL);
-	g_assert_nonnull(monitor);
-	/* GIO merges CHANGED events for 800 ms by default: every write matters here */
-	g_file_monitor_set_rate_limit(monitor, 0);
-	g_signal_connect(monitor, "changed", G_CALLBACK(prov_it_wait_changed_cb), &wait);
-	g_source_set_callback(deadline, prov_it_wait_deadline_cb, &wait, NULL);
-	g_source_attach(deadline, context);
-	/* the file may have what we wait for before the monitor started */
-	wait.found = prov_it_wait_find(&wait);
-	if (wait.found == NULL)
-		g_main_loop_run(loop);
-	g_source_destroy(deadline);
-	g_file_monitor_cancel(monitor);
-	g_main_context_pop_thread_default(context);
-	return wait.found;
-}
-
-/*
  * nginx writes its pid file after it has bound every listening socket, so
  * its appearance means ready; bounded at 10 s, after which a dead nginx is
  * told apart from a slow one
@@ -356,7 +274,7 @@ static gboolean
 prov_it_wait_ready(void)
 {
 	g_autofree gchar *pid_file = prov_it_path("nginx.pid");
-	g_autofree gchar *found = prov_it_wait_file(pid_file, NULL, 10);
+	g_autofree gchar *found = prov_test_wait_file(pid_file, NULL, 10 * 1000);
 	gint status = 0;
 
 	if (found == NULL) {
@@ -600,7 +518,7 @@ static gchar *
 prov_it_wait_log_line(const gchar *needle)
 {
 	g_autofree gchar *path = prov_it_path("access.log");
-	gchar *line = prov_it_wait_file(path, needle, 5);
+	gchar *line = prov_test_wait_file(path, needle, 5 * 1000);
 
 	if (line == NULL) {
 		g_autofree gchar *log = NULL;
